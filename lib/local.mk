@@ -1,0 +1,20 @@
+# The parser library (no rsyslog dependency) and the CLI built on it.
+# Included from the top-level Makefile.am.
+
+noinst_LTLIBRARIES += lib/libmailnorm.la
+lib_libmailnorm_la_SOURCES = \
+	lib/mailnorm.h lib/mailnorm.c \
+	lib/span.h \
+	lib/syslog_header.h lib/syslog_header.c \
+	lib/sendmail.h lib/sendmail.c \
+	lib/relay.h lib/relay.c \
+	lib/tree.h lib/tree.c \
+	lib/sendmail_tree.c
+lib_libmailnorm_la_CPPFLAGS = $(LIBFASTJSON_CFLAGS)
+lib_libmailnorm_la_CFLAGS = $(AM_CFLAGS)
+lib_libmailnorm_la_LIBADD = $(LIBFASTJSON_LIBS)
+
+bin_PROGRAMS += mailnorm
+mailnorm_SOURCES = src/mailnorm.c
+mailnorm_CPPFLAGS = -I$(srcdir)/lib $(LIBFASTJSON_CFLAGS)
+mailnorm_LDADD = lib/libmailnorm.la $(LIBFASTJSON_LIBS)

@@ -1,0 +1,219 @@
+/* sendmail.c - framing ("qid: ", "qid[n]: ", "NOQUEUE: ") and the key=value grammar of
+ * sendmail's syslog lines (doc/fields.md, "sendmail").
+ *
+ * Values may themselves contain ", " and "=" (stat=Sent (OK id=1x), relay=h [ip] (may be
+ * forged)), so a pair ends only where ", " is followed by another "key=". stat= and
+ * reject= are always last and run to the end; reply= runs up to stat=.
+ */
+#include "sendmail.h"
+
+#include <ctype.h>
+
+static bool is_key_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+}
+
+/* Length of the key when p starts with "key=", else 0. */
+static size_t key_length_at(const char *p, const char *end)
+{
+	if (p >= end || !isalpha((unsigned char)*p))
+		return 0;
+	const char *q = p + 1;
+	while (q < end && is_key_char(*q))
+		q++;
+	return (q < end && *q == '=') ? (size_t)(q - p) : 0;
+}
+
+bool mn_key_is(mn_span key, const char *lower)
+{
+	size_t n = strlen(lower);
+	if (key.len != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)key.p[i]) != lower[i])
+			return false;
+	return true;
+}
+
+/* The ',' of the next ", key=" at or after p, or end. */
+static const char *next_separator(const char *p, const char *end)
+{
+	while (p < end && (p = memchr(p, ',', (size_t)(end - p))) != NULL) {
+		if (p + 1 < end && p[1] == ' ' && key_length_at(p + 2, end))
+			return p;
+		p++;
+	}
+	return end;
+}
+
+static const char *last_occurrence(const char *start, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+	if ((size_t)(end - start) < n)
+		return NULL;
+	for (const char *p = end - n;; p--) {
+		if (memcmp(p, lit, n) == 0)
+			return p;
+		if (p == start)
+			return NULL;
+	}
+}
+
+/* sendmail writes queue ids as 8+ letters/digits ending in a pid of 5+ digits:
+ * BAA26050 (8.6-8.9), g8U2LVi03161 (8.10), k9LE1v98001811 (8.12+), longer with big pids. */
+static bool looks_like_qid(mn_span s)
+{
+	size_t digits = 0;
+	if (s.len < 8)
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		if (!isalnum((unsigned char)s.p[i]))
+			return false;
+		digits = isdigit((unsigned char)s.p[i]) ? digits + 1 : 0;
+	}
+	return digits >= 5;
+}
+
+static bool take_literal(mn_span *s, const char *lit)
+{
+	if (!mn_span_starts(*s, lit))
+		return false;
+	*s = mn_span_from(*s, strlen(lit));
+	return true;
+}
+
+/* "[n]: " after a queue id: a piece of a line sendmail split. */
+static bool take_part_number(mn_span *s, unsigned *part)
+{
+	mn_span t = *s;
+	unsigned n = 0;
+	if (!take_literal(&t, "["))
+		return false;
+	size_t digits = 0;
+	while (digits < t.len && digits < 6 && isdigit((unsigned char)t.p[digits]))
+		n = n * 10 + (unsigned)(t.p[digits++] - '0');
+	t = mn_span_from(t, digits);
+	if (digits == 0 || !take_literal(&t, "]: "))
+		return false;
+	*part = n;
+	*s = t;
+	return true;
+}
+
+/* Takes "qid: ", "qid[n]: " or "NOQUEUE: " off the front of *s. */
+static void take_framing(mn_span *s, struct mn_sendmail_line *line)
+{
+	size_t n = 0;
+	while (n < s->len && isalnum((unsigned char)s->p[n]))
+		n++;
+	mn_span token = mn_span_make(s->p, n);
+	mn_span rest = mn_span_from(*s, n);
+
+	if (mn_span_eq(token, "NOQUEUE") && take_literal(&rest, ": ")) {
+		line->noqueue = true;
+		*s = rest;
+	} else if (looks_like_qid(token) &&
+		   (take_literal(&rest, ": ") || take_part_number(&rest, &line->part))) {
+		line->qid = token;
+		*s = rest;
+	}
+}
+
+/* Where the value of key, starting at v, ends. */
+static const char *value_end(mn_span key, const char *v, const char *end)
+{
+	if (mn_key_is(key, "stat") || mn_key_is(key, "reject"))
+		return end;
+	if (mn_key_is(key, "reply")) {
+		const char *stat = last_occurrence(v, end, ", stat=");
+		const char *limit = stat ? stat : end;
+		const char *status = last_occurrence(v, limit, ", status=");
+		return status ? status : limit;
+	}
+	return next_separator(v, end);
+}
+
+/* STARTTLS= and AUTH= take one word; the rest of their text is not a pair. */
+static bool has_word_value(mn_span key)
+{
+	return mn_key_is(key, "starttls") || mn_key_is(key, "auth");
+}
+
+static size_t word_length(mn_span v)
+{
+	size_t n = 0;
+	while (n < v.len && v.p[n] != ',' && v.p[n] != ' ')
+		n++;
+	return n;
+}
+
+static bool add_pair(struct mn_sendmail_line *line, size_t max, mn_span key, mn_span value)
+{
+	if (line->npairs == max)
+		return false;
+	line->pairs[line->npairs++] = (struct mn_kv){key, value};
+	return true;
+}
+
+static void split_pairs(struct mn_sendmail_line *line, const char *p, const char *end, size_t max)
+{
+	static const mn_span no_key = {"", 0};
+	while (p < end) {
+		size_t klen = key_length_at(p, end);
+		if (line->npairs == max - 1 || klen == 0) { /* keep the rest, unsplit */
+			add_pair(line, max, no_key, mn_span_make(p, (size_t)(end - p)));
+			return;
+		}
+		mn_span key = mn_span_make(p, klen);
+		const char *v = p + klen + 1;
+		const char *stop = value_end(key, v, end);
+		mn_span value = mn_span_make(v, (size_t)(stop - v));
+		if (has_word_value(key)) {
+			size_t w = word_length(value);
+			mn_span leftover = mn_span_from(value, w);
+			value.len = w;
+			add_pair(line, max, key, value);
+			leftover = mn_span_trim(leftover);
+			if (leftover.len && leftover.p[0] == ',')
+				leftover = mn_span_trim(mn_span_from(leftover, 1));
+			if (leftover.len && !add_pair(line, max, no_key, leftover))
+				return;
+		} else {
+			add_pair(line, max, key, value);
+		}
+		if (stop == end)
+			return;
+		p = stop + 2; /* past ", " */
+	}
+}
+
+enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, struct mn_sendmail_line *line,
+					 struct mn_kv *pairs, size_t max_pairs)
+{
+	*line = (struct mn_sendmail_line){.pairs = pairs};
+	size_t off = mn_syslog_header_parse(buf, len, &line->header);
+	mn_span s = mn_span_make(buf + off, len - off);
+
+	while (s.len && (s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r'))
+		s.len--;
+	while (s.len && s.p[0] == ' ')
+		s = mn_span_from(s, 1);
+	take_framing(&s, line);
+	line->body = s;
+
+	if (take_literal(&s, "done; "))
+		line->done = true;
+	if (key_length_at(s.p, s.p + s.len) == 0) {
+		bool framed = line->qid.len || line->noqueue || line->done;
+		bool sendmail_program = mn_span_eq(line->header.program, "sendmail") ||
+					mn_span_starts(line->header.program, "sm-");
+		return (framed || sendmail_program) && s.len ? MN_SM_TEXT : MN_SM_NOT_SENDMAIL;
+	}
+	if (mn_span_ends(s, ", discard")) {
+		line->discard = true;
+		s.len -= strlen(", discard");
+	}
+	split_pairs(line, s.p, s.p + s.len, max_pairs);
+	return MN_SM_KEY_VALUE;
+}

@@ -1,0 +1,46 @@
+/* sendmail.h - one pass over a sendmail syslog line: framing and key=value pairs as
+ * spans into the caller's buffer, into a caller-provided pair array. */
+#ifndef MAILNORM_SENDMAIL_H
+#define MAILNORM_SENDMAIL_H
+
+#include "span.h"
+#include "syslog_header.h"
+
+/* A pair with an empty key is text of the line that is not a pair ("unparsed"). */
+struct mn_kv {
+	mn_span key;
+	mn_span value;
+};
+
+enum mn_sendmail_shape {
+	MN_SM_NOT_SENDMAIL = 0,
+	MN_SM_KEY_VALUE, /* body is a key=value list: pairs are filled */
+	MN_SM_TEXT,      /* sendmail framing, but free text: body only */
+};
+
+struct mn_sendmail_line {
+	struct mn_syslog_header header;
+	mn_span qid;      /* empty when the line has none */
+	unsigned part;    /* n of "qid[n]: ", 0 when absent */
+	bool noqueue;     /* "NOQUEUE: " */
+	bool done;        /* "done; key=value..." */
+	bool discard;     /* a trailing ", discard" (ruleset=, milter= lines) */
+	mn_span body;     /* the message after the framing */
+	struct mn_kv *pairs;
+	size_t npairs;
+};
+
+/* Parses buf into *line. pairs/max_pairs is the caller's array (max_pairs >= 2); a line
+ * with more pairs keeps the rest of its text in a final key-less pair. */
+enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, struct mn_sendmail_line *line,
+					 struct mn_kv *pairs, size_t max_pairs);
+
+/* Case-insensitive key comparison with a lower-case literal. */
+bool mn_key_is(mn_span key, const char *lower);
+
+struct fjson_object;
+
+/* The tree of doc/fields.md for a line mn_sendmail_parse() recognised. */
+struct fjson_object *mn_sendmail_tree(const struct mn_sendmail_line *line, enum mn_sendmail_shape shape);
+
+#endif

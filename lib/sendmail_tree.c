@@ -1,0 +1,522 @@
+/* sendmail_tree.c - the spans of a sendmail line become the tree of doc/fields.md:
+ * every pair under sendmail.<key> with its type, then the common (ECS) fields derived
+ * from the line type and the pairs that matter. */
+#include <ctype.h>
+#include <stdio.h>
+
+#include "relay.h"
+#include "sendmail.h"
+#include "tree.h"
+
+enum line_type { LINE_OTHER, LINE_FROM, LINE_TO, LINE_RULESET, LINE_STARTTLS, LINE_AUTH, LINE_MILTER };
+
+/* The pairs the common fields are derived from. */
+struct facts {
+	enum line_type type;
+	const char *peer; /* "source" or "destination": which end relay= names */
+	mn_span from, to, msgid, stat, dsn, reply, reject, proto, version, cipher, authid, mailer;
+	mn_span ruleset, arg1;
+	bool more;
+};
+
+static const char *const number_keys[] = {"size", "class", "nrcpts", "pri", "ntries", "count", "init", NULL};
+static const char *const string_keys[] = {
+	"from",	   "msgid",  "bodytype", "proto",  "daemon", "mailer",	   "dsn",      "reply",	 "ruleset",
+	"arg1",	   "arg2",   "reject",	 "version", "verify", "cipher",	   "bits",     "authid", "mech",
+	"milter", "action", "quarantine", "starttls", "auth",  "status",   "stage",    NULL};
+
+static bool key_in(mn_span key, const char *const *list)
+{
+	for (; *list; list++)
+		if (mn_key_is(key, *list))
+			return true;
+	return false;
+}
+
+static enum line_type line_type_of(const struct mn_sendmail_line *line, const char **peer)
+{
+	mn_span key = line->pairs[0].key, value = line->pairs[0].value;
+	bool client = mn_span_eq(value, "client");
+	*peer = "source";
+	if (line->done)
+		return LINE_OTHER;
+	if (mn_key_is(key, "from"))
+		return LINE_FROM;
+	if (mn_key_is(key, "to")) {
+		*peer = "destination";
+		return LINE_TO;
+	}
+	if (mn_key_is(key, "ruleset")) {
+		if (mn_span_eq(value, "tls_server")) /* sendmail, the client, checks the server */
+			*peer = "destination";
+		return LINE_RULESET;
+	}
+	if (mn_key_is(key, "milter"))
+		return LINE_MILTER;
+	if (mn_key_is(key, "starttls") || mn_key_is(key, "auth")) {
+		if (client)
+			*peer = "destination";
+		return mn_key_is(key, "auth") ? LINE_AUTH : LINE_STARTTLS;
+	}
+	return LINE_OTHER;
+}
+
+/* "sendmail.<key>" with the key lower-cased and dots made underscores; false if too long. */
+static bool field_path(char *buf, size_t size, mn_span key)
+{
+	int n = snprintf(buf, size, "sendmail.%.*s", (int)key.len, key.p);
+	if (n < 0 || (size_t)n >= size)
+		return false;
+	for (char *c = buf + strlen("sendmail."); *c; c++)
+		*c = *c == '.' ? '_' : (char)tolower((unsigned char)*c);
+	return true;
+}
+
+static void add_unparsed_pair(struct fjson_object *root, struct mn_kv kv)
+{
+	/* key and value are adjacent in the line: "key=value" */
+	mn_tree_add_unparsed(root, mn_span_make(kv.key.p, (size_t)(kv.value.p + kv.value.len - kv.key.p)));
+}
+
+/* HH:MM:SS or D+HH:MM:SS */
+static bool parse_duration(mn_span s, int64_t *seconds)
+{
+	int64_t days = 0, h, m, sec;
+	const char *plus = memchr(s.p, '+', s.len);
+	if (plus) {
+		if (!mn_parse_int(mn_span_make(s.p, (size_t)(plus - s.p)), &days) || days < 0)
+			return false;
+		s = mn_span_from(s, (size_t)(plus - s.p) + 1);
+	}
+	const char *c1 = memchr(s.p, ':', s.len);
+	if (!c1 || s.len < 6 || s.p[s.len - 3] != ':' || c1 != s.p + s.len - 6)
+		return false;
+	if (!mn_parse_int(mn_span_make(s.p, (size_t)(c1 - s.p)), &h) ||
+	    !mn_parse_int(mn_span_make(c1 + 1, 2), &m) || !mn_parse_int(mn_span_make(s.p + s.len - 2, 2), &sec) ||
+	    h < 0 || m < 0 || m > 59 || sec < 0 || sec > 59 || days > INT64_MAX / 86400 - 1)
+		return false;
+	*seconds = days * 86400 + h * 3600 + m * 60 + sec;
+	return true;
+}
+
+/* The address inside a recipient or sender entry: "<a@b>" and "Name <a@b>" give a@b;
+ * a quoted entry ("|prog", "a b"@c) is kept whole. */
+static mn_span address_of(mn_span entry)
+{
+	if (entry.len && entry.p[0] == '"')
+		return entry;
+	const char *lt = memchr(entry.p, '<', entry.len);
+	if (!lt)
+		return entry;
+	const char *gt = memchr(lt, '>', entry.len - (size_t)(lt - entry.p));
+	return gt ? mn_span_make(lt + 1, (size_t)(gt - lt - 1)) : entry;
+}
+
+/* Commas inside quotes or angle brackets do not separate recipients. */
+static void put_recipients(struct fjson_object *root, mn_span list)
+{
+	bool quoted = false;
+	int angle = 0;
+	size_t start = 0;
+	for (size_t i = 0; i <= list.len; i++) {
+		char c = i < list.len ? list.p[i] : ',';
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted && c == '<')
+			angle++;
+		else if (!quoted && c == '>' && angle > 0)
+			angle--;
+		else if (c == ',' && ((!quoted && angle == 0) || i == list.len)) {
+			mn_span entry = mn_span_trim(mn_span_make(list.p + start, i - start));
+			if (entry.len) {
+				mn_tree_append_span(root, "sendmail.to", entry);
+				mn_tree_append_span(root, "email.to.address", address_of(entry));
+			}
+			start = i + 1;
+		}
+	}
+}
+
+/* "to=<a>,<b>, [more]": the list goes on in another line. */
+static mn_span without_more_marker(mn_span list, bool *more)
+{
+	mn_span t = mn_span_trim(list);
+	if (!mn_span_ends(t, "[more]"))
+		return list;
+	*more = true;
+	t.len -= strlen("[more]");
+	while (t.len && (t.p[t.len - 1] == ' ' || t.p[t.len - 1] == ','))
+		t.len--;
+	return t;
+}
+
+/* "<addr> (uid/gid)" */
+static void put_ctladdr(struct fjson_object *root, mn_span v)
+{
+	mn_span addr = mn_span_trim(v);
+	int64_t uid, gid;
+	const char *open = NULL;
+	for (size_t i = addr.len; i-- > 0;)
+		if (addr.p[i] == '(') {
+			open = addr.p + i;
+			break;
+		}
+	if (open && mn_span_ends(addr, ")")) {
+		mn_span ids = mn_span_make(open + 1, (size_t)(addr.p + addr.len - open - 2));
+		const char *slash = memchr(ids.p, '/', ids.len);
+		if (slash && mn_parse_int(mn_span_make(ids.p, (size_t)(slash - ids.p)), &uid) &&
+		    mn_parse_int(mn_span_make(slash + 1, (size_t)(ids.p + ids.len - slash - 1)), &gid)) {
+			mn_tree_put_int(root, "sendmail.ctladdr.uid", uid);
+			mn_tree_put_int(root, "sendmail.ctladdr.gid", gid);
+			addr = mn_span_trim(mn_span_make(addr.p, (size_t)(open - addr.p)));
+		}
+	}
+	mn_tree_put_span(root, "sendmail.ctladdr.address", mn_span_unwrap(addr, '<', '>'));
+}
+
+static void put_relay(struct fjson_object *root, mn_span v, const char *peer)
+{
+	struct mn_relay r;
+	char path[32];
+	mn_relay_parse(v, &r);
+	mn_tree_put_span(root, "sendmail.relay.raw", v);
+	if (r.host.len)
+		mn_tree_put_span(root, "sendmail.relay.host", r.host);
+	if (r.ip.len)
+		mn_tree_put_span(root, "sendmail.relay.ip", r.ip);
+	if (r.user.len)
+		mn_tree_put_span(root, "sendmail.relay.user", r.user);
+	if (r.forged)
+		mn_tree_put_true(root, "sendmail.relay.forged");
+
+	mn_span address = r.address.len ? r.address : r.host;
+	if (address.len) {
+		snprintf(path, sizeof path, "%s.address", peer);
+		mn_tree_put_span(root, path, address);
+	}
+	if (r.host.len) {
+		snprintf(path, sizeof path, "%s.domain", peer);
+		mn_tree_put_span(root, path, r.host);
+		mn_tree_append_span(root, "related.hosts", r.host);
+	}
+	if (r.ip.len) {
+		snprintf(path, sizeof path, "%s.ip", peer);
+		mn_tree_put_span(root, path, r.ip);
+		mn_tree_append_span(root, "related.ip", r.ip);
+	}
+}
+
+/* The status word of stat=: the text before " (" or ": ". */
+static mn_span status_word(mn_span stat, mn_span *detail)
+{
+	for (size_t i = 0; i + 1 < stat.len; i++) {
+		if (stat.p[i] == ':' && stat.p[i + 1] == ' ') {
+			*detail = mn_span_trim(mn_span_from(stat, i + 2));
+			return mn_span_make(stat.p, i);
+		}
+		if (stat.p[i] == ' ' && stat.p[i + 1] == '(') {
+			mn_span inner = mn_span_from(stat, i + 2);
+			if (mn_span_ends(inner, ")"))
+				inner.len--;
+			*detail = mn_span_trim(inner);
+			return mn_span_make(stat.p, i);
+		}
+	}
+	*detail = mn_span_make(stat.p + stat.len, 0);
+	return stat;
+}
+
+static void store_pair(struct fjson_object *root, struct facts *f, struct mn_kv kv)
+{
+	char path[96];
+	int64_t n;
+	mn_span key = kv.key, v = kv.value;
+
+	if (!field_path(path, sizeof path, key)) {
+		add_unparsed_pair(root, kv);
+	} else if (key_in(key, number_keys)) {
+		if (mn_parse_int(v, &n))
+			mn_tree_put_int(root, path, n);
+		else
+			add_unparsed_pair(root, kv);
+	} else if (mn_key_is(key, "delay") || mn_key_is(key, "xdelay")) {
+		if (parse_duration(v, &n))
+			mn_tree_put_int(root, path, n);
+		else
+			add_unparsed_pair(root, kv);
+	} else if (mn_key_is(key, "to")) {
+		f->to = without_more_marker(v, &f->more);
+		put_recipients(root, f->to);
+	} else if (mn_key_is(key, "ctladdr")) {
+		put_ctladdr(root, v);
+	} else if (mn_key_is(key, "relay")) {
+		put_relay(root, v, f->peer);
+	} else if (mn_key_is(key, "stat")) {
+		mn_span detail;
+		f->stat = v;
+		mn_tree_put_span(root, path, v);
+		mn_tree_put_span(root, "sendmail.status", status_word(v, &detail));
+	} else if (key_in(key, string_keys) || !mn_parse_int(v, &n)) {
+		mn_tree_put_span(root, path, v);
+	} else {
+		mn_tree_put_int(root, path, n);
+	}
+
+	mn_span *slot = mn_key_is(key, "from")      ? &f->from
+			: mn_key_is(key, "msgid")   ? &f->msgid
+			: mn_key_is(key, "dsn")     ? &f->dsn
+			: mn_key_is(key, "mailer")  ? &f->mailer
+			: mn_key_is(key, "reply")   ? &f->reply
+			: mn_key_is(key, "reject")  ? &f->reject
+			: mn_key_is(key, "proto")   ? &f->proto
+			: mn_key_is(key, "version") ? &f->version
+			: mn_key_is(key, "cipher")  ? &f->cipher
+			: mn_key_is(key, "authid")  ? &f->authid
+			: mn_key_is(key, "ruleset") ? &f->ruleset
+			: mn_key_is(key, "arg1")    ? &f->arg1
+						    : NULL;
+	if (slot)
+		*slot = v;
+}
+
+struct smtp_reply {
+	int code;
+	mn_span enhanced, text;
+};
+
+static bool is_enhanced_status(mn_span s)
+{
+	size_t dots = 0, digits = 0;
+	if (s.len < 5 || s.p[0] < '2' || s.p[0] > '5' || s.p[1] != '.')
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] == '.') {
+			if (digits == 0)
+				return false;
+			dots++, digits = 0;
+		} else if (isdigit((unsigned char)s.p[i]) && digits < 3) {
+			digits++;
+		} else {
+			return false;
+		}
+	}
+	return dots == 2 && digits > 0;
+}
+
+/* "NNN [x.y.z ]text" */
+static bool parse_reply(mn_span s, struct smtp_reply *r)
+{
+	s = mn_span_trim(s);
+	if (s.len < 3 || s.p[0] < '2' || s.p[0] > '5' || !isdigit((unsigned char)s.p[1]) ||
+	    !isdigit((unsigned char)s.p[2]) || (s.len > 3 && s.p[3] != ' '))
+		return false;
+	*r = (struct smtp_reply){.code = (s.p[0] - '0') * 100 + (s.p[1] - '0') * 10 + (s.p[2] - '0')};
+	s = mn_span_trim(mn_span_from(s, 3));
+	size_t w = 0;
+	while (w < s.len && s.p[w] != ' ')
+		w++;
+	if (is_enhanced_status(mn_span_make(s.p, w))) {
+		r->enhanced = mn_span_make(s.p, w);
+		s = mn_span_trim(mn_span_from(s, w));
+	}
+	r->text = s;
+	return true;
+}
+
+static void put_smtp(struct fjson_object *root, const struct facts *f)
+{
+	struct smtp_reply r = {0};
+	mn_span detail;
+	mn_span status = status_word(f->stat, &detail);
+	bool have_reply = parse_reply(f->reply, &r) || parse_reply(f->reject, &r) ||
+			  (f->stat.len && parse_reply(detail, &r));
+
+	if (f->dsn.len)
+		mn_tree_put_span(root, "smtp.enhanced_status", f->dsn);
+	else if (have_reply && r.enhanced.len)
+		mn_tree_put_span(root, "smtp.enhanced_status", r.enhanced);
+	if (have_reply) {
+		mn_tree_put_int(root, "smtp.code", r.code);
+		if (r.text.len)
+			mn_tree_put_span(root, "smtp.text", r.text);
+	}
+	if (detail.len && !parse_reply(detail, &r)) {
+		if (mn_span_starts(status, "Sent"))
+			mn_tree_put_span(root, "smtp.text", detail);
+		else
+			mn_tree_put_span(root, "error.message", detail);
+	}
+}
+
+static void put_event(struct fjson_object *root, const char *action, const char *outcome,
+		      const char *category, const char *category2, const char *type)
+{
+	mn_tree_put_str(root, "event.action", action);
+	mn_tree_put_str(root, "event.outcome", outcome);
+	mn_tree_append_str(root, "event.category", category);
+	if (category2)
+		mn_tree_append_str(root, "event.category", category2);
+	mn_tree_append_str(root, "event.type", type);
+}
+
+static bool is_smtp_command(mn_span s)
+{
+	static const char *const commands[] = {"RSET", "QUIT", "HELO", "EHLO", "MAIL", "RCPT", "DATA", NULL};
+	for (const char *const *c = commands; *c; c++)
+		if (mn_span_eq(s, *c))
+			return true;
+	return false;
+}
+
+/* event.action/outcome of a to= line (doc/fields.md, "Status of a to= line"). */
+static void put_delivery_event(struct fjson_object *root, const struct facts *f)
+{
+	const char *action, *outcome, *type = "info";
+	char dsn_class = f->dsn.len ? f->dsn.p[0] : 0;
+	mn_span stat = f->stat;
+	if (mn_span_starts(stat, "Sent"))
+		action = "delivered", outcome = "success";
+	else if (mn_span_starts(stat, "Deferred"))
+		action = "deferred", outcome = "failure";
+	else if (mn_span_eq(stat, "queued") || mn_span_eq(stat, "quarantined"))
+		action = "queued", outcome = "success";
+	else if (mn_span_eq(stat, "discarded"))
+		action = "discarded", outcome = "success";
+	else if (mn_span_eq(stat, "aborted by sender") || is_smtp_command(stat))
+		action = "aborted", outcome = "failure";
+	else if (dsn_class == '4')
+		action = "deferred", outcome = "failure";
+	else if (stat.len && f->mailer.len == 0) /* logged by the SMTP server: refused */
+		action = "rejected", outcome = "failure", type = "denied";
+	else if (dsn_class == '5' || stat.len)
+		action = "bounced", outcome = "failure";
+	else if (dsn_class == '2')
+		action = "delivered", outcome = "success";
+	else
+		action = "other", outcome = "unknown";
+	put_event(root, action, outcome, "email", NULL, type);
+}
+
+/* TLSv1.2 -> version 1.2, protocol tls; SSLv3 -> 3.0, ssl. */
+static void put_tls_version(struct fjson_object *root, mn_span v)
+{
+	static const struct {
+		const char *logged, *version, *protocol;
+	} versions[] = {{"TLSv1", "1.0", "tls"},   {"TLSv1.1", "1.1", "tls"}, {"TLSv1.2", "1.2", "tls"},
+			{"TLSv1.3", "1.3", "tls"}, {"SSLv3", "3.0", "ssl"},   {NULL, NULL, NULL}};
+	for (size_t i = 0; versions[i].logged; i++)
+		if (mn_span_eq(v, versions[i].logged)) {
+			mn_tree_put_str(root, "tls.version", versions[i].version);
+			mn_tree_put_str(root, "tls.version_protocol", versions[i].protocol);
+		}
+}
+
+/* ESMTPS, ESMTPSA, UTF8SMTPS...: the message came over TLS (RFC 3848). */
+static bool proto_uses_tls(mn_span proto)
+{
+	if (mn_span_ends(proto, "A"))
+		proto.len--;
+	return mn_span_ends(proto, "SMTPS");
+}
+
+static void put_common(struct fjson_object *root, const struct mn_sendmail_line *line, const struct facts *f)
+{
+	switch (f->type) {
+	case LINE_FROM:
+		put_event(root, "queued", "success", "email", NULL, "info");
+		mn_tree_append_span(root, "email.from.address", address_of(f->from));
+		if (f->msgid.len)
+			mn_tree_put_span(root, "email.message_id", mn_span_unwrap(mn_span_trim(f->msgid), '<', '>'));
+		if (proto_uses_tls(f->proto))
+			mn_tree_put_true(root, "tls.established");
+		break;
+	case LINE_TO:
+		put_delivery_event(root, f);
+		break;
+	case LINE_RULESET:
+		put_event(root, line->discard ? "discarded" : "rejected", "failure", "email", "network", "denied");
+		if (mn_span_eq(f->ruleset, "check_mail"))
+			mn_tree_append_span(root, "email.from.address", address_of(f->arg1));
+		else if (mn_span_eq(f->ruleset, "check_rcpt"))
+			mn_tree_append_span(root, "email.to.address", address_of(f->arg1));
+		break;
+	case LINE_STARTTLS: {
+		struct fjson_object *u;
+		bool failed = fjson_object_object_get_ex(root, "unparsed", &u) &&
+			      strncmp(fjson_object_get_string(u), "error", 5) == 0;
+		put_event(root, "tls", failed ? "failure" : f->version.len ? "success" : "unknown", "network", NULL,
+			  "protocol");
+		if (f->version.len) {
+			mn_tree_put_true(root, "tls.established");
+			put_tls_version(root, f->version);
+		}
+		if (f->cipher.len)
+			mn_tree_put_span(root, "tls.cipher", f->cipher);
+		break;
+	}
+	case LINE_AUTH:
+		put_event(root, "auth", "success", "authentication", NULL, "info");
+		if (f->authid.len)
+			mn_tree_put_span(root, "user.name", f->authid);
+		break;
+	case LINE_MILTER:
+		if (f->reject.len)
+			put_event(root, "rejected", "failure", "email", NULL, "denied");
+		else
+			put_event(root, line->discard ? "discarded" : "other", "unknown", "email", NULL, "info");
+		break;
+	case LINE_OTHER:
+		put_event(root, "other", line->done ? "success" : "unknown", "email", NULL, "info");
+		break;
+	}
+	put_smtp(root, f);
+}
+
+static void put_framing(struct fjson_object *root, const struct mn_sendmail_line *line)
+{
+	const struct mn_syslog_header *h = &line->header;
+	int64_t pid;
+	mn_tree_put_str(root, "event.module", "sendmail");
+	if (h->timestamp.len)
+		mn_tree_put_span(root, "sendmail.timestamp", h->timestamp);
+	if (h->host.len)
+		mn_tree_put_span(root, "sendmail.host", h->host);
+	if (h->program.len)
+		mn_tree_put_span(root, "sendmail.program", h->program);
+	if (h->pid.len && mn_parse_int(h->pid, &pid))
+		mn_tree_put_int(root, "sendmail.pid", pid);
+	if (line->qid.len)
+		mn_tree_put_span(root, "email.local_id", line->qid);
+	if (line->part)
+		mn_tree_put_int(root, "sendmail.part", line->part);
+	if (line->noqueue)
+		mn_tree_put_true(root, "sendmail.noqueue");
+	if (line->done)
+		mn_tree_put_true(root, "sendmail.done");
+	if (line->discard)
+		mn_tree_put_true(root, "sendmail.discard");
+}
+
+struct fjson_object *mn_sendmail_tree(const struct mn_sendmail_line *line, enum mn_sendmail_shape shape)
+{
+	struct fjson_object *root = fjson_object_new_object();
+	put_framing(root, line);
+	if (shape == MN_SM_TEXT) {
+		put_event(root, "other", "unknown", "email", NULL, "info");
+		mn_tree_add_unparsed(root, line->body);
+		return root;
+	}
+
+	struct facts f = {0};
+	f.type = line_type_of(line, &f.peer);
+	for (size_t i = 0; i < line->npairs; i++) {
+		if (line->pairs[i].key.len)
+			store_pair(root, &f, line->pairs[i]);
+		else
+			mn_tree_add_unparsed(root, line->pairs[i].value);
+	}
+	if (f.more)
+		mn_tree_put_true(root, "sendmail.more");
+	put_common(root, line, &f);
+	return root;
+}

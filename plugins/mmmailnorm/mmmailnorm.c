@@ -1,0 +1,347 @@
+/* mmmailnorm.c - rsyslog message modification module: recognises mail log lines, parses
+ * them with the mailnorm library and attaches the result as a JSON tree to the message
+ * (default $!mail). Lines it does not recognise pass through unchanged.
+ *
+ * Written in the manner of rsyslog's own mmjsonparse/mmpstrucdata. The parsing lives in
+ * lib/ (no rsyslog dependency); this file only adapts it to rsyslog: configuration,
+ * worker instances, and putting the tree onto the message.
+ *
+ * Concurrency & Locking:
+ * - instanceData (one per action) is written only while the config is loaded and is
+ *   read-only afterwards, so all worker threads read it without a lock.
+ * - wrkrInstanceData_t (one per worker thread) holds the worker's scratch buffer for
+ *   variable names; only its own thread touches it.
+ * - mn_normalize() keeps no state between calls and allocates a new tree per call.
+ * - The message's JSON trees are changed only through msgAddJSON(), which takes the
+ *   message's own mutex.
+ */
+#include "config.h" /* rsyslog's: must come first, it defines _GNU_SOURCE and layout macros */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json.h>
+
+#include "rsyslog.h"
+#include "conf.h"
+#include "syslogd-types.h"
+#include "template.h"
+#include "module-template.h"
+#include "errmsg.h"
+#include "parserif.h"
+#include "msg.h"
+#include "unicode-helper.h"
+
+#include "mailnorm.h"
+
+MODULE_TYPE_OUTPUT
+MODULE_TYPE_NOKEEP
+MODULE_CNFNAME("mmmailnorm")
+
+DEF_OMOD_STATIC_DATA
+
+#define DEFAULT_CONTAINER "!mail"
+
+typedef struct _instanceData {
+	uchar *container;          /* msgAddJSON() name of the container: "!mail", "!", ".x" ... */
+	sbool useRawMsg;           /* parse %rawmsg% instead of %msg% */
+	msgPropDescr_t *variable;  /* parse this property instead of %msg%; NULL: %msg% */
+	struct mn_options options; /* formats to recognise */
+} instanceData;
+
+typedef struct wrkrInstanceData {
+	instanceData *pData;
+	/* "<container>!<key>", rebuilt for every top-level key of a tree (see addTree) */
+	uchar *keyPath;
+	size_t keyPathSize;
+} wrkrInstanceData_t;
+
+struct modConfData_s {
+	rsconf_t *pConf;
+};
+
+static struct cnfparamdescr actpdescr[] = {
+	{ "container", eCmdHdlrString, 0 },
+	{ "userawmsg", eCmdHdlrBinary, 0 },
+	{ "variable", eCmdHdlrGetWord, 0 },
+	{ "formats", eCmdHdlrArray, 0 },
+};
+static struct cnfparamblk actpblk = {
+	CNFPARAMBLK_VERSION,
+	sizeof(actpdescr) / sizeof(struct cnfparamdescr),
+	actpdescr
+};
+
+BEGINbeginCnfLoad
+CODESTARTbeginCnfLoad
+	pModConf->pConf = pConf;
+ENDbeginCnfLoad
+
+BEGINendCnfLoad
+CODESTARTendCnfLoad
+ENDendCnfLoad
+
+BEGINcheckCnf
+CODESTARTcheckCnf
+ENDcheckCnf
+
+BEGINactivateCnf
+CODESTARTactivateCnf
+ENDactivateCnf
+
+BEGINfreeCnf
+CODESTARTfreeCnf
+ENDfreeCnf
+
+BEGINcreateInstance
+CODESTARTcreateInstance
+ENDcreateInstance
+
+BEGINcreateWrkrInstance
+CODESTARTcreateWrkrInstance
+	pWrkrData->keyPath = NULL;
+	pWrkrData->keyPathSize = 0;
+ENDcreateWrkrInstance
+
+BEGINisCompatibleWithFeature
+CODESTARTisCompatibleWithFeature
+ENDisCompatibleWithFeature
+
+BEGINfreeInstance
+CODESTARTfreeInstance
+	free(pData->container);
+	if(pData->variable != NULL) {
+		msgPropDescrDestruct(pData->variable);
+		free(pData->variable);
+	}
+ENDfreeInstance
+
+BEGINfreeWrkrInstance
+CODESTARTfreeWrkrInstance
+	free(pWrkrData->keyPath);
+ENDfreeWrkrInstance
+
+BEGINdbgPrintInstInfo
+CODESTARTdbgPrintInstInfo
+	DBGPRINTF("mmmailnorm: container='%s' useRawMsg=%d variable='%s' formats=0x%x\n",
+		pData->container, pData->useRawMsg,
+		pData->variable == NULL ? "" : (char *)pData->variable->name,
+		pData->options.formats);
+ENDdbgPrintInstInfo
+
+BEGINtryResume
+CODESTARTtryResume
+ENDtryResume
+
+/* Points the worker's keyPath at "<container>!<key>" ("!<key>" for a root container such
+ * as "!"). Returns 0 only when memory for a longer path cannot be had. */
+static int
+setKeyPath(wrkrInstanceData_t *const pWrkrData, const char *const key)
+{
+	const uchar *const container = pWrkrData->pData->container;
+	const size_t lenContainer = ustrlen(container);
+	const int isRoot = (lenContainer == 1);
+	const size_t needed = lenContainer + (isRoot ? 0 : 1) + strlen(key) + 1;
+
+	if(needed > pWrkrData->keyPathSize) {
+		uchar *const bigger = realloc(pWrkrData->keyPath, needed);
+		if(bigger == NULL)
+			return 0;
+		pWrkrData->keyPath = bigger;
+		pWrkrData->keyPathSize = needed;
+	}
+	snprintf((char *)pWrkrData->keyPath, needed, "%s%s%s", container, isRoot ? "" : "!", key);
+	return 1;
+}
+
+/* Puts the members of tree into the container, one top-level key at a time, and releases
+ * tree. Adding the whole object in one msgAddJSON() call would hit a bug of rsyslog 8.2302:
+ * when the container already exists, the object is merged into the root ($!) instead of the
+ * container. Per key, with force_reset, each key replaces its earlier value and keys of the
+ * container that the tree does not have are kept. */
+static void
+addTree(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct json_object *const tree)
+{
+	struct json_object_iterator it = json_object_iter_begin(tree);
+	const struct json_object_iterator end = json_object_iter_end(tree);
+
+	for( ; !json_object_iter_equal(&it, &end) ; json_object_iter_next(&it)) {
+		const char *const key = json_object_iter_peek_name(&it);
+		if(!setKeyPath(pWrkrData, key)) {
+			DBGPRINTF("mmmailnorm: out of memory, key '%s' not added\n", key);
+			continue;
+		}
+		/* msgAddJSON takes over the reference it is given, even when it fails. */
+		const rsRetVal r = msgAddJSON(pMsg, pWrkrData->keyPath,
+			json_object_get(json_object_iter_peek_value(&it)), 1, 0);
+		if(r != RS_RET_OK)
+			DBGPRINTF("mmmailnorm: msgAddJSON('%s') failed: %d\n", pWrkrData->keyPath, r);
+	}
+	json_object_put(tree);
+}
+
+/* Never fails a message: rsyslog would retry, suspend or drop it. A line that is not
+ * recognised only gets $parsesuccess FAIL. */
+BEGINdoAction_NoStrings
+	smsg_t **const ppMsg = (smsg_t **)pMsgData;
+	smsg_t *const pMsg = ppMsg[0];
+	instanceData *const pData = pWrkrData->pData;
+	uchar *text;
+	rs_size_t len;
+	unsigned short mustFree = 0;
+	struct json_object *tree = NULL;
+CODESTARTdoAction
+	if(pData->useRawMsg) {
+		getRawMsg(pMsg, &text, &len);
+	} else if(pData->variable != NULL) {
+		text = MsgGetProp(pMsg, NULL, pData->variable, &len, &mustFree, NULL);
+	} else {
+		text = getMSG(pMsg);
+		len = getMSGLen(pMsg);
+	}
+	const enum mn_result result = mn_normalize(&pData->options, (const char *)text,
+		len < 0 ? 0 : (size_t)len, &tree);
+	if(mustFree)
+		free(text);
+	MsgSetParseSuccess(pMsg, result != MN_UNRECOGNISED);
+	if(tree != NULL)
+		addTree(pWrkrData, pMsg, tree);
+ENDdoAction
+
+static int
+isVariableNameChar(const uchar c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+		|| c == '_' || c == '-' || c == '.';
+}
+
+/* Turns the container parameter into the name msgAddJSON() wants: "$!mail" -> "!mail",
+ * "$!" -> "!", "$.x" -> ".x", "$/x" -> "/x". The form without '$' ("!mail") that configs
+ * written for rsyslog before 8.35 use is accepted too. The tree must go into an object, so
+ * array subscripts and empty path components ("$!a!!b", "$!a!") are refused. */
+static rsRetVal
+setContainer(instanceData *const pData, es_str_t *const param)
+{
+	DEFiRet;
+	char *const given = es_str2cstr(param, NULL);
+	CHKmalloc(given);
+	const char *name = (given[0] == '$') ? given + 1 : given;
+	int valid = (name[0] == '!' || name[0] == '.' || name[0] == '/');
+	for(const char *p = name + 1 ; valid && *p != '\0' ; ++p) {
+		if(*p == '!')
+			valid = isVariableNameChar((uchar)p[-1]) && isVariableNameChar((uchar)p[1]);
+		else
+			valid = isVariableNameChar((uchar)*p);
+	}
+	if(!valid) {
+		parser_errmsg("mmmailnorm: invalid container '%s': it must name a JSON variable, "
+			"such as '$!mail', '$.mail', '$/mail', or '$!' for the root of the message's "
+			"tree", given);
+		ABORT_FINALIZE(RS_RET_INVALID_VAR);
+	}
+	free(pData->container);
+	CHKmalloc(pData->container = (uchar *)strdup(name));
+finalize_it:
+	free(given);
+	RETiRet;
+}
+
+/* formats=["sendmail", ...] -> pData->options.formats */
+static rsRetVal
+setFormats(instanceData *const pData, const struct cnfarray *const names)
+{
+	DEFiRet;
+	unsigned formats = 0;
+	for(int i = 0 ; i < names->nmemb ; ++i) {
+		char *const name = es_str2cstr(names->arr[i], NULL);
+		CHKmalloc(name);
+		const unsigned format = mn_format_by_name(name, strlen(name));
+		if(format == 0) {
+			parser_errmsg("mmmailnorm: unknown format '%s' in formats "
+				"(known formats: \"sendmail\", \"sun_mta\")", name);
+			iRet = RS_RET_INVALID_PARAMS;
+		} else if((format & MN_FORMATS_IMPLEMENTED) == 0) {
+			parser_errmsg("mmmailnorm: format '%s' is not supported by this build yet", name);
+			iRet = RS_RET_VALUE_NOT_SUPPORTED;
+		}
+		formats |= format;
+		free(name);
+	}
+	if(iRet == RS_RET_OK && formats == 0) {
+		parser_errmsg("mmmailnorm: formats must name at least one format");
+		iRet = RS_RET_INVALID_PARAMS;
+	}
+	pData->options.formats = formats;
+finalize_it:
+	RETiRet;
+}
+
+BEGINnewActInst
+	struct cnfparamvals *pvals;
+	char *variableName = NULL;
+CODESTARTnewActInst
+	if((pvals = nvlstGetParams(lst, &actpblk, NULL)) == NULL)
+		ABORT_FINALIZE(RS_RET_MISSING_CNFPARAMS);
+
+	CODE_STD_STRING_REQUESTnewActInst(1)
+	CHKiRet(OMSRsetEntry(*ppOMSR, 0, NULL, OMSR_TPL_AS_MSG));
+	CHKiRet(createInstance(&pData));
+	CHKmalloc(pData->container = (uchar *)strdup(DEFAULT_CONTAINER));
+	pData->useRawMsg = 0;
+	pData->variable = NULL;
+	pData->options.formats = MN_FORMATS_IMPLEMENTED;
+
+	for(int i = 0 ; i < actpblk.nParams ; ++i) {
+		if(!pvals[i].bUsed)
+			continue;
+		const char *const param = actpblk.descr[i].name;
+		if(!strcmp(param, "container")) {
+			CHKiRet(setContainer(pData, pvals[i].val.d.estr));
+		} else if(!strcmp(param, "userawmsg")) {
+			pData->useRawMsg = (sbool)pvals[i].val.d.n;
+		} else if(!strcmp(param, "variable")) {
+			CHKmalloc(variableName = es_str2cstr(pvals[i].val.d.estr, NULL));
+		} else if(!strcmp(param, "formats")) {
+			CHKiRet(setFormats(pData, pvals[i].val.d.ar));
+		} else {
+			LogError(0, RS_RET_INTERNAL_ERROR,
+				"mmmailnorm: program error, parameter '%s' not handled", param);
+		}
+	}
+
+	if(variableName != NULL) {
+		if(pData->useRawMsg) {
+			parser_errmsg("mmmailnorm: 'variable' and 'useRawMsg' cannot be used together: "
+				"choose the text to parse with one of them");
+			ABORT_FINALIZE(RS_RET_CONFIG_ERROR);
+		}
+		/* zeroed, so that freeInstance can destruct it even if msgPropDescrFill fails */
+		CHKmalloc(pData->variable = calloc(1, sizeof(msgPropDescr_t)));
+		/* reports an unknown property itself */
+		CHKiRet(msgPropDescrFill(pData->variable, (uchar *)variableName, strlen(variableName)));
+	}
+CODE_STD_FINALIZERnewActInst
+	free(variableName);
+	cnfparamvalsDestruct(pvals, &actpblk);
+ENDnewActInst
+
+NO_LEGACY_CONF_parseSelectorAct
+
+BEGINmodExit
+CODESTARTmodExit
+ENDmodExit
+
+BEGINqueryEtryPt
+CODESTARTqueryEtryPt
+CODEqueryEtryPt_STD_OMOD_QUERIES
+CODEqueryEtryPt_STD_OMOD8_QUERIES
+CODEqueryEtryPt_STD_CONF2_QUERIES
+CODEqueryEtryPt_STD_CONF2_OMOD_QUERIES
+ENDqueryEtryPt
+
+BEGINmodInit()
+CODESTARTmodInit
+	*ipIFVersProvided = CURR_MOD_IF_VERSION;
+CODEmodInit_QueryRegCFSLineHdlr
+	DBGPRINTF("mmmailnorm: built against rsyslog %s\n", VERSION);
+ENDmodInit

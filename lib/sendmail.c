@@ -36,13 +36,21 @@ bool mn_key_is(mn_span key, const char *lower)
 	return true;
 }
 
-/* The ',' of the next ", key=" at or after p, or end. */
+/* The ',' of the next ", key=" at or after p, or end. A ", key=" inside an angle
+ * bracket pair that closes later (msgid=<a, b=c@d>) is part of the value. */
 static const char *next_separator(const char *p, const char *end)
 {
-	while (p < end && (p = memchr(p, ',', (size_t)(end - p))) != NULL) {
-		if (p + 1 < end && p[1] == ' ' && key_length_at(p + 2, end))
+	const char *last_close = end;
+	while (last_close > p && last_close[-1] != '>')
+		last_close--;
+	int angle = 0;
+	for (; p < end; p++) {
+		if (*p == '<' && p < last_close)
+			angle++;
+		else if (*p == '>' && angle > 0)
+			angle--;
+		else if (*p == ',' && angle == 0 && p + 1 < end && p[1] == ' ' && key_length_at(p + 2, end))
 			return p;
-		p++;
 	}
 	return end;
 }
@@ -194,6 +202,10 @@ enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, struct mn_
 	*line = (struct mn_sendmail_line){.pairs = pairs};
 	size_t off = mn_syslog_header_parse(buf, len, &line->header);
 	mn_span s = mn_span_make(buf + off, len - off);
+
+	/* Postfix writes key=value lines too, and its hex queue ids may look like sendmail's. */
+	if (mn_span_starts(line->header.program, "postfix"))
+		return MN_SM_NOT_SENDMAIL;
 
 	while (s.len && (s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r'))
 		s.len--;

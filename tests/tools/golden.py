@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Golden-file runner: each case is '< input line' followed by the expected JSON tree.
 
+An input written '<\\ line' has its \\xNN escapes turned into bytes (invalid UTF-8, NUL...).
+
 Runs the mailnorm CLI over all inputs of a file at once and compares every output line
 with its expectation as JSON (key order does not matter, array order does, and nothing
 may be missing or extra). Usage: golden.py MAILNORM_BINARY FILE... [-- CLI options]
@@ -15,8 +17,12 @@ def read_cases(path):
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
-            if line.startswith("< "):
-                current = {"input": line[2:], "lineno": lineno, "json": []}
+            if line.startswith("< ") or line.startswith("<\\ "):
+                text = line[line.index(" ") + 1:]
+                if line.startswith("<\\"):
+                    text = text.encode("latin-1").decode("unicode_escape").encode("latin-1")
+                    text = text.decode("utf-8", errors="surrogateescape")
+                current = {"input": text, "lineno": lineno, "json": []}
                 cases.append(current)
             elif line.startswith("#") or current is None:
                 continue

@@ -31,6 +31,8 @@ enum mn_result mn_normalize(const struct mn_options *opt, const char *line, size
 {
 	unsigned formats = opt && opt->formats ? opt->formats : MN_FORMATS_IMPLEMENTED;
 	*tree = NULL;
+	if (!line)
+		return MN_UNRECOGNISED;
 	if (formats & MN_FORMAT_SENDMAIL) {
 		struct mn_kv pairs[SENDMAIL_MAX_PAIRS];
 		struct mn_sendmail_line sm;

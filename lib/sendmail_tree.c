@@ -103,7 +103,7 @@ static bool parse_duration(mn_span s, int64_t *seconds)
  * a quoted entry ("|prog", "a b"@c) is kept whole. */
 static mn_span address_of(mn_span entry)
 {
-	if (entry.len && entry.p[0] == '"')
+	if (entry.len == 0 || entry.p[0] == '"')
 		return entry;
 	const char *lt = memchr(entry.p, '<', entry.len);
 	if (!lt)
@@ -326,10 +326,10 @@ static bool parse_reply(mn_span s, struct smtp_reply *r)
 static void put_smtp(struct fjson_object *root, const struct facts *f)
 {
 	struct smtp_reply r = {0};
-	mn_span detail;
-	mn_span status = status_word(f->stat, &detail);
-	bool have_reply = parse_reply(f->reply, &r) || parse_reply(f->reject, &r) ||
-			  (f->stat.len && parse_reply(detail, &r));
+	mn_span detail = {0}, status = {0};
+	if (f->stat.len)
+		status = status_word(f->stat, &detail);
+	bool have_reply = parse_reply(f->reply, &r) || parse_reply(f->reject, &r) || parse_reply(detail, &r);
 
 	if (f->dsn.len)
 		mn_tree_put_span(root, "smtp.enhanced_status", f->dsn);
@@ -435,6 +435,8 @@ static void put_common(struct fjson_object *root, const struct mn_sendmail_line 
 		break;
 	case LINE_RULESET:
 		put_event(root, line->discard ? "discarded" : "rejected", "failure", "email", "network", "denied");
+		if (f->arg1.len == 0)
+			break;
 		if (mn_span_eq(f->ruleset, "check_mail"))
 			mn_tree_append_span(root, "email.from.address", address_of(f->arg1));
 		else if (mn_span_eq(f->ruleset, "check_rcpt"))

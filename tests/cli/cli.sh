@@ -1,0 +1,63 @@
+#!/bin/bash
+# The mailnorm CLI's contract (SPEC §6): one JSON object per input line, in order; {} and
+# a note with the line number on stderr for a line it does not recognise; exit status
+# non-zero only for usage (2) and I/O (1) errors.
+set -u
+MAILNORM=${MAILNORM:-./mailnorm}
+PYTHON3=${PYTHON3:-python3}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+failures=0
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# Reads JSON lines on stdin, evaluates a Python expression over them (list `docs`).
+check_json() {
+	"$PYTHON3" -c "import json,sys; docs=[json.loads(l) for l in sys.stdin]; sys.exit(0 if ($1) else 1)"
+}
+
+cat >"$dir/in.log" <<'LOG'
+Oct 21 23:01:58 user100 sendmail[1811]: k9LE1v98001811: from=<a@example.com>, size=6297, class=0, nrcpts=1, relay=[192.0.2.1]
+this is not a mail log line
+
+Oct 21 23:01:59 user100 sendmail[1812]: k9LE1v98001811: lost input channel from [192.0.2.1] to MTA after rcpt
+LOG
+
+"$MAILNORM" "$dir/in.log" >"$dir/out" 2>"$dir/err"
+rc=$?
+[ $rc -eq 0 ] || fail "exit status $rc for a readable file"
+[ "$(wc -l <"$dir/out")" -eq 4 ] || fail "expected 4 output lines, got $(wc -l <"$dir/out")"
+check_json 'docs[0]["email"]["from"]["address"] == ["a@example.com"] and docs[1] == {} and docs[2] == {} and docs[3]["unparsed"].startswith("lost input")' <"$dir/out" ||
+	fail "outputs not aligned with inputs: $(cat "$dir/out")"
+grep -q "in.log:2: not recognised" "$dir/err" || fail "no stderr note for line 2: $(cat "$dir/err")"
+grep -q "in.log:3: not recognised" "$dir/err" || fail "no stderr note for the empty line 3"
+grep -q "in.log:4: partially parsed" "$dir/err" || fail "no stderr note for the partial line 4"
+grep -q "in.log:1:" "$dir/err" && fail "a stderr note for the parsed line 1"
+
+# stdin, and --original
+head -1 "$dir/in.log" | "$MAILNORM" --original >"$dir/out" 2>"$dir/err" || fail "stdin run failed"
+check_json 'docs[0]["event"]["original"].startswith("Oct 21 23:01:58 user100 sendmail[1811]")' <"$dir/out" ||
+	fail "--original did not add event.original"
+
+# several files: line numbers are per file
+"$MAILNORM" "$dir/in.log" - <"$dir/in.log" >"$dir/out" 2>"$dir/err"
+[ "$(wc -l <"$dir/out")" -eq 8 ] || fail "two inputs of 4 lines gave $(wc -l <"$dir/out") lines"
+grep -q "<stdin>:2: not recognised" "$dir/err" || fail "stdin line numbers: $(cat "$dir/err")"
+
+# usage and I/O errors
+"$MAILNORM" --format=nonsense </dev/null >/dev/null 2>"$dir/err"
+[ $? -eq 2 ] || fail "unknown format: exit status not 2"
+grep -q "unknown format 'nonsense'" "$dir/err" || fail "unknown format message: $(cat "$dir/err")"
+"$MAILNORM" --no-such-option </dev/null >/dev/null 2>&1
+[ $? -eq 2 ] || fail "unknown option: exit status not 2"
+"$MAILNORM" "$dir/does-not-exist" >/dev/null 2>"$dir/err"
+[ $? -eq 1 ] || fail "missing file: exit status not 1"
+grep -q "does-not-exist" "$dir/err" || fail "missing file not named on stderr"
+"$MAILNORM" --format=sendmail <"$dir/in.log" >"$dir/out" 2>/dev/null || fail "--format=sendmail failed"
+[ "$(wc -l <"$dir/out")" -eq 4 ] || fail "--format=sendmail changed the line count"
+
+[ $failures -eq 0 ] && echo "PASS: mailnorm CLI"
+exit $((failures > 0))

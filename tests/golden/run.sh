@@ -2,4 +2,4 @@
 # Golden-file tests of the parser library through the mailnorm CLI (tests/golden/*/*.txt).
 srcdir=${srcdir:-.}
 MAILNORM=${MAILNORM:-./mailnorm}
-exec python3 "$srcdir/tests/tools/golden.py" "$MAILNORM" "$srcdir"/tests/golden/sendmail/*.txt
+exec "${PYTHON3:-python3}" "$srcdir/tests/tools/golden.py" "$MAILNORM" "$srcdir"/tests/golden/*/*.txt

@@ -2,6 +2,7 @@
 """Golden-file runner: each case is '< input line' followed by the expected JSON tree.
 
 An input written '<\\ line' has its \\xNN escapes turned into bytes (invalid UTF-8, NUL...).
+A line '#!options --x --y' anywhere in a file gives the CLI options for all its cases.
 
 Runs the mailnorm CLI over all inputs of a file at once and compares every output line
 with its expectation as JSON (key order does not matter, array order does, and nothing
@@ -13,7 +14,7 @@ import sys
 
 
 def read_cases(path):
-    cases, current = [], None
+    cases, current, options = [], None, []
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -24,6 +25,8 @@ def read_cases(path):
                     text = text.decode("utf-8", errors="surrogateescape")
                 current = {"input": text, "lineno": lineno, "json": []}
                 cases.append(current)
+            elif line.startswith("#!options "):
+                options = line.split()[1:]
             elif line.startswith("#") or current is None:
                 continue
             else:
@@ -34,7 +37,7 @@ def read_cases(path):
             case["expected"] = json.loads(text)
         except json.JSONDecodeError as e:
             sys.exit(f"{path}:{case['lineno']}: expectation is not JSON: {e}")
-    return cases
+    return cases, options
 
 
 def differences(expected, actual, path=""):
@@ -53,7 +56,8 @@ def differences(expected, actual, path=""):
 
 
 def run_file(binary, path, options):
-    cases = read_cases(path)
+    cases, file_options = read_cases(path)
+    options = options + file_options
     if not cases:
         print(f"{path}: no cases")
         return 1

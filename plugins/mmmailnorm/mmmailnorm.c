@@ -200,7 +200,7 @@ CODESTARTdoAction
 		len = getMSGLen(pMsg);
 	}
 	const enum mn_result result = mn_normalize(&pData->options, (const char *)text,
-		len < 0 ? 0 : (size_t)len, &tree);
+		(size_t)len, &tree);
 	if(mustFree)
 		free(text);
 	MsgSetParseSuccess(pMsg, result != MN_UNRECOGNISED);
@@ -228,8 +228,8 @@ setContainer(instanceData *const pData, es_str_t *const param)
 	const char *name = (given[0] == '$') ? given + 1 : given;
 	int valid = (name[0] == '!' || name[0] == '.' || name[0] == '/');
 	for(const char *p = name + 1 ; valid && *p != '\0' ; ++p) {
-		if(*p == '!')
-			valid = isVariableNameChar((uchar)p[-1]) && isVariableNameChar((uchar)p[1]);
+		if(*p == '!') /* separates two non-empty names */
+			valid = p > name + 1 && p[1] != '\0' && p[1] != '!';
 		else
 			valid = isVariableNameChar((uchar)*p);
 	}
@@ -246,7 +246,8 @@ finalize_it:
 	RETiRet;
 }
 
-/* formats=["sendmail", ...] -> pData->options.formats */
+/* formats=["sendmail", ...] -> pData->options.formats. Every name is checked, so that one
+ * run of rsyslogd -N1 reports all bad names. (rsyslog's grammar has no empty array.) */
 static rsRetVal
 setFormats(instanceData *const pData, const struct cnfarray *const names)
 {
@@ -266,10 +267,6 @@ setFormats(instanceData *const pData, const struct cnfarray *const names)
 		}
 		formats |= format;
 		free(name);
-	}
-	if(iRet == RS_RET_OK && formats == 0) {
-		parser_errmsg("mmmailnorm: formats must name at least one format");
-		iRet = RS_RET_INVALID_PARAMS;
 	}
 	pData->options.formats = formats;
 finalize_it:

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Inputs and JSON checks for the rsyslogd tests (tests/rsyslog/*.sh).
+
+The expected trees are written by hand from doc/fields.md: in sendmail-cases.json (each
+case: the syslog line, the tree of its message part, and the header fields the tree gets
+when the whole line is parsed) and in worker_case() below. Outputs are compared as JSON
+(key order does not matter, nothing may be missing or extra).
+
+  json_check.py lines CASES [PREFIX]          the cases' lines, each after PREFIX
+  json_check.py cee CASES OUTPUT [--header] [--set KEY=VALUE]
+        OUTPUT lines are "<parsesuccess> <$! tree>", one per case in order; the tree must
+        be {"mail": <case tree>}, with the header fields if --header, plus KEY if --set
+  json_check.py parameters CASES OUTPUT       see tests/rsyslog/parameters.sh
+  json_check.py equal EXPECTED OUTPUT         line by line, each line one JSON value
+  json_check.py workers-input N               N generated sendmail lines
+  json_check.py workers-check N OUTPUT        OUTPUT lines "<parsesuccess> <$!mail tree>"
+        hold each generated line's tree exactly once, in any order
+"""
+import copy
+import json
+import sys
+from collections import Counter
+
+
+def load_cases(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def with_header(case):
+    """The case's tree when the syslog header was part of the parsed text."""
+    tree = copy.deepcopy(case["mail"])
+    tree["sendmail"].update(case["header"])
+    return tree
+
+
+def read_output(path):
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        return [line.rstrip("\n") for line in f]
+
+
+def split_status(line, lineno):
+    """'OK {...}' -> ('OK', parsed JSON)"""
+    status, _, text = line.partition(" ")
+    try:
+        return status, json.loads(text)
+    except json.JSONDecodeError as e:
+        fail(f"output line {lineno} is not '<parsesuccess> <json>': {e}: {line!r}")
+
+
+def differences(expected, actual, path=""):
+    """Readable differences between two JSON values."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        out = []
+        for key in sorted(set(expected) | set(actual)):
+            where = f"{path}.{key}" if path else key
+            if key not in actual:
+                out.append(f"  missing {where} = {json.dumps(expected[key])}")
+            elif key not in expected:
+                out.append(f"  unexpected {where} = {json.dumps(actual[key])}")
+            else:
+                out += differences(expected[key], actual[key], where)
+        return out
+    if expected != actual:
+        return [f"  {path or 'value'}: expected {json.dumps(expected)}, got {json.dumps(actual)}"]
+    return []
+
+
+def fail(message):
+    print(f"FAIL: {message}")
+    sys.exit(1)
+
+
+def compare_in_order(expected_list, actual_list, labels):
+    if len(actual_list) != len(expected_list):
+        fail(f"{len(actual_list)} output lines, expected {len(expected_list)}")
+    problems = []
+    for label, expected, actual in zip(labels, expected_list, actual_list):
+        diff = differences(expected, actual)
+        if diff:
+            problems.append(f"{label}:\n" + "\n".join(diff))
+    if problems:
+        fail("output differs from the expectation\n" + "\n".join(problems))
+
+
+def cmd_lines(cases_path, prefix=""):
+    for case in load_cases(cases_path):
+        print(prefix + case["line"])
+
+
+def cmd_cee(cases_path, output_path, *options):
+    cases = load_cases(cases_path)
+    extra = {}
+    header = False
+    args = list(options)
+    while args:
+        option = args.pop(0)
+        if option == "--header":
+            header = True
+        elif option == "--set":
+            key, _, value = args.pop(0).partition("=")
+            extra[key] = value
+        else:
+            fail(f"unknown option {option}")
+    expected, actual = [], []
+    for lineno, line in enumerate(read_output(output_path), 1):
+        status, tree = split_status(line, lineno)
+        actual.append({"parsesuccess": status, "cee": tree})
+    for case in cases:
+        mail = with_header(case) if header else copy.deepcopy(case["mail"])
+        mail.update(extra)
+        expected.append({"parsesuccess": "OK", "cee": {"mail": mail}})
+    compare_in_order(expected, actual, [c["comment"] for c in cases])
+
+
+def cmd_parameters(cases_path, output_path):
+    """Four actions ran on each line (sent without <PRI>, so %rawmsg% is the whole line):
+    default (msg -> $!mail), container="$!" (msg -> the root of $!),
+    useRawMsg (-> $.raw) and variable="$.copy", a copy of %rawmsg% (-> $.var)."""
+    cases = load_cases(cases_path)
+    expected, actual = [], []
+    for lineno, line in enumerate(read_output(output_path), 1):
+        status, tree = split_status(line, lineno)
+        actual.append({"parsesuccess": status, **tree})
+    for case in cases:
+        cee = {"mail": case["mail"]}
+        cee.update(copy.deepcopy(case["mail"]))
+        expected.append({"parsesuccess": "OK", "cee": cee,
+                         "raw": with_header(case), "var": with_header(case)})
+    compare_in_order(expected, actual, [c["comment"] for c in cases])
+
+
+def cmd_equal(expected_path, output_path):
+    expected = [json.loads(line) for line in read_output(expected_path) if line.strip()]
+    actual = []
+    for lineno, line in enumerate(read_output(output_path), 1):
+        try:
+            actual.append(json.loads(line))
+        except json.JSONDecodeError as e:
+            fail(f"output line {lineno} is not JSON: {e}: {line!r}")
+    compare_in_order(expected, actual, [f"line {i}" for i in range(1, len(expected) + 1)])
+
+
+def worker_case(i):
+    """Line i of the concurrency test (its message part) and its tree per doc/fields.md."""
+    qid = f"w{i:07d}q{i:06d}"
+    host = f"mx{i % 7}.example.net"
+    ip = f"192.0.2.{i % 250 + 1}"
+    line = (f"{qid}: to=<user{i}@example.org>, delay=00:{i % 60:02d}:{i % 59:02d}, "
+            f"xdelay=00:00:{i % 60:02d}, mailer=esmtp, pri={30000 + i}, "
+            f"relay={host}. [{ip}], dsn=2.0.0, stat=Sent (ok {i})")
+    tree = {
+        "event": {"module": "sendmail", "action": "delivered", "outcome": "success",
+                  "category": ["email"], "type": ["info"]},
+        "email": {"to": {"address": [f"user{i}@example.org"]}, "local_id": qid},
+        "destination": {"address": ip, "domain": host, "ip": ip},
+        "related": {"ip": [ip], "hosts": [host]},
+        "smtp": {"enhanced_status": "2.0.0", "text": f"ok {i}"},
+        "sendmail": {
+            "to": [f"<user{i}@example.org>"],
+            "delay": (i % 60) * 60 + i % 59, "xdelay": i % 60,
+            "mailer": "esmtp", "pri": 30000 + i,
+            "relay": {"raw": f"{host}. [{ip}]", "host": host, "ip": ip},
+            "dsn": "2.0.0", "stat": f"Sent (ok {i})", "status": "Sent",
+        },
+    }
+    return line, tree
+
+
+def canonical(value):
+    return json.dumps(value, sort_keys=True)
+
+
+def cmd_workers_input(count):
+    for i in range(int(count)):
+        print(f"<22>Jan  6 02:37:33 Jupiter sendmail[809]: {worker_case(i)[0]}")
+
+
+def cmd_workers_check(count, output_path):
+    expected = Counter(canonical({"parsesuccess": "OK", "mail": worker_case(i)[1]})
+                       for i in range(int(count)))
+    actual = Counter()
+    for lineno, line in enumerate(read_output(output_path), 1):
+        status, tree = split_status(line, lineno)
+        actual[canonical({"parsesuccess": status, "mail": tree})] += 1
+    missing = expected - actual
+    unexpected = actual - expected
+    if missing or unexpected:
+        report = [f"{sum(missing.values())} expected trees missing, "
+                  f"{sum(unexpected.values())} unexpected ones"]
+        report += ["  missing: " + m for m in list(missing)[:3]]
+        report += ["  unexpected: " + u for u in list(unexpected)[:3]]
+        fail("\n".join(report))
+
+
+COMMANDS = {
+    "lines": cmd_lines,
+    "cee": cmd_cee,
+    "parameters": cmd_parameters,
+    "equal": cmd_equal,
+    "workers-input": cmd_workers_input,
+    "workers-check": cmd_workers_check,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    COMMANDS[sys.argv[1]](*sys.argv[2:])

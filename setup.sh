@@ -86,6 +86,8 @@ fetch_rsyslog_source() {
 		-o Dir::Etc::SourceList=/dev/null
 		-o "Dir::State::Lists=$apt_dir/lists"
 		-o "Dir::Cache=$apt_dir/cache"
+		# the files are root's, in build-deps/: no point dropping to apt's sandbox user
+		-o APT::Sandbox::User=root
 	)
 	step "reading the Debian source package lists (private apt state in build-deps/apt)"
 	apt-get "${apt_options[@]}" update -q
@@ -104,6 +106,7 @@ fetch_rsyslog_source() {
 		if (cd "$deps" && apt-get "${apt_options[@]}" source -q "rsyslog=$version"); then
 			return
 		fi
+		step "rsyslog $version: no source to be had, trying the next revision of $upstream"
 	done
 	die "could not fetch the rsyslog $upstream source (tried: $(echo $candidates))"
 }
@@ -143,6 +146,7 @@ prepare_rsyslog_source() {
 build_project() {
 	if [ ! -x configure ]; then
 		step "autoreconf"
+		mkdir -p m4
 		autoreconf -fi
 	fi
 	if [ ! -f config.status ]; then

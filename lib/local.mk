@@ -8,8 +8,11 @@ lib_libmailnorm_la_SOURCES = \
 	lib/syslog_header.h lib/syslog_header.c \
 	lib/sendmail.h lib/sendmail.c \
 	lib/relay.h lib/relay.c \
+	lib/smtp.h lib/smtp.c \
 	lib/tree.h lib/tree.c \
-	lib/sendmail_tree.c
+	lib/sendmail_tree.c \
+	lib/sun_mta.h lib/sun_mta.c lib/sun_mta_xml.c lib/sun_mta_tree.c \
+	lib/timezone.h lib/timezone.c
 lib_libmailnorm_la_CPPFLAGS = $(LIBFASTJSON_CFLAGS)
 lib_libmailnorm_la_CFLAGS = $(AM_CFLAGS)
 lib_libmailnorm_la_LIBADD = $(LIBFASTJSON_LIBS)

@@ -1,12 +1,19 @@
 /* mailnorm.c - detect the format of a line and hand it to that format's parser. */
 #include "mailnorm.h"
 
+#include <stdlib.h>
+
 #include "sendmail.h"
+#include "sun_mta.h"
 #include "tree.h"
 
 /* Pairs a sendmail line may have before the rest is kept unsplit in "unparsed";
  * the longest real lines (to= with every optional key) have about 15. */
 #define SENDMAIL_MAX_PAIRS 64
+/* Fields of a Sun MTA entry: about 30 kinds, a few of them repeatable. */
+#define SUN_MAX_ITEMS 64
+/* XML values with entities are decoded into a scratch buffer as long as the line. */
+#define SCRATCH_ON_STACK 4096
 
 static const struct {
 	const char *name;
@@ -23,24 +30,46 @@ unsigned mn_format_by_name(const char *name, size_t len)
 
 static enum mn_result result_of(struct fjson_object *tree)
 {
+	if (!tree)
+		return MN_UNRECOGNISED;
 	return fjson_object_object_get_ex(tree, "unparsed", NULL) ? MN_PARTIAL : MN_PARSED;
+}
+
+static struct fjson_object *sendmail_tree(const char *line, size_t len)
+{
+	struct mn_kv pairs[SENDMAIL_MAX_PAIRS];
+	struct mn_sendmail_line sm;
+	enum mn_sendmail_shape shape = mn_sendmail_parse(line, len, &sm, pairs, SENDMAIL_MAX_PAIRS);
+	return shape == MN_SM_NOT_SENDMAIL ? NULL : mn_sendmail_tree(&sm, shape);
+}
+
+static struct fjson_object *sun_tree(const char *line, size_t len, const struct mn_timezone *tz)
+{
+	struct mn_sun_item items[SUN_MAX_ITEMS];
+	struct mn_sun_entry entry;
+	char stack[SCRATCH_ON_STACK];
+	char *scratch = len <= sizeof stack ? stack : malloc(len);
+	struct fjson_object *tree = NULL;
+	if (scratch && mn_sun_parse(line, len, &entry, items, SUN_MAX_ITEMS, scratch) != MN_SUN_NONE)
+		tree = mn_sun_tree(&entry, tz);
+	if (scratch != stack)
+		free(scratch);
+	return tree;
 }
 
 enum mn_result mn_normalize(const struct mn_options *opt, const char *line, size_t len,
 			    struct fjson_object **tree)
 {
-	unsigned formats = opt && opt->formats ? opt->formats : MN_FORMATS_IMPLEMENTED;
+	static const struct mn_options defaults = {0};
+	if (!opt)
+		opt = &defaults;
+	unsigned formats = opt->formats ? opt->formats : MN_FORMATS_IMPLEMENTED;
 	*tree = NULL;
 	if (!line)
 		return MN_UNRECOGNISED;
-	if (formats & MN_FORMAT_SENDMAIL) {
-		struct mn_kv pairs[SENDMAIL_MAX_PAIRS];
-		struct mn_sendmail_line sm;
-		enum mn_sendmail_shape shape = mn_sendmail_parse(line, len, &sm, pairs, SENDMAIL_MAX_PAIRS);
-		if (shape != MN_SM_NOT_SENDMAIL) {
-			*tree = mn_sendmail_tree(&sm, shape);
-			return *tree ? result_of(*tree) : MN_UNRECOGNISED;
-		}
-	}
-	return MN_UNRECOGNISED;
+	if (formats & MN_FORMAT_SENDMAIL)
+		*tree = sendmail_tree(line, len);
+	if (!*tree && (formats & MN_FORMAT_SUN_MTA))
+		*tree = sun_tree(line, len, &opt->timezone);
+	return result_of(*tree);
 }

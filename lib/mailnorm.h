@@ -24,8 +24,16 @@ enum mn_result {
 	MN_PARTIAL,          /* recognised, but some text is left in "unparsed" */
 };
 
+/* The zone the Sun MTA wrote its local timestamps in. Zero-initialised: the machine's
+ * local zone (with the offset it had at the entry's date). */
+struct mn_timezone {
+	bool fixed;         /* offset_minutes applies, not the local zone */
+	int offset_minutes; /* east of UTC */
+};
+
 struct mn_options {
 	unsigned formats; /* enum mn_format bits; 0 means all implemented */
+	struct mn_timezone timezone;
 };
 
 /* Parses one line (no trailing newline needed; need not be NUL-terminated).
@@ -35,5 +43,8 @@ enum mn_result mn_normalize(const struct mn_options *opt, const char *line, size
 
 /* "sendmail" -> MN_FORMAT_SENDMAIL ...; 0 for an unknown name. */
 unsigned mn_format_by_name(const char *name, size_t len);
+
+/* "local", "UTC" or "+HH:MM"/"-HH:MM"; false for anything else. */
+bool mn_timezone_parse(const char *text, struct mn_timezone *tz);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "relay.h"
 #include "sendmail.h"
+#include "smtp.h"
 #include "tree.h"
 
 enum line_type { LINE_OTHER, LINE_FROM, LINE_TO, LINE_RULESET, LINE_STARTTLS, LINE_AUTH, LINE_MILTER };
@@ -279,57 +280,13 @@ static void store_pair(struct fjson_object *root, struct facts *f, struct mn_kv 
 		*slot = v;
 }
 
-struct smtp_reply {
-	int code;
-	mn_span enhanced, text;
-};
-
-static bool is_enhanced_status(mn_span s)
-{
-	size_t dots = 0, digits = 0;
-	if (s.len < 5 || s.p[0] < '2' || s.p[0] > '5' || s.p[1] != '.')
-		return false;
-	for (size_t i = 0; i < s.len; i++) {
-		if (s.p[i] == '.') {
-			if (digits == 0)
-				return false;
-			dots++, digits = 0;
-		} else if (isdigit((unsigned char)s.p[i]) && digits < 3) {
-			digits++;
-		} else {
-			return false;
-		}
-	}
-	return dots == 2 && digits > 0;
-}
-
-/* "NNN [x.y.z ]text" */
-static bool parse_reply(mn_span s, struct smtp_reply *r)
-{
-	s = mn_span_trim(s);
-	if (s.len < 3 || s.p[0] < '2' || s.p[0] > '5' || !isdigit((unsigned char)s.p[1]) ||
-	    !isdigit((unsigned char)s.p[2]) || (s.len > 3 && s.p[3] != ' '))
-		return false;
-	*r = (struct smtp_reply){.code = (s.p[0] - '0') * 100 + (s.p[1] - '0') * 10 + (s.p[2] - '0')};
-	s = mn_span_trim(mn_span_from(s, 3));
-	size_t w = 0;
-	while (w < s.len && s.p[w] != ' ')
-		w++;
-	if (is_enhanced_status(mn_span_make(s.p, w))) {
-		r->enhanced = mn_span_make(s.p, w);
-		s = mn_span_trim(mn_span_from(s, w));
-	}
-	r->text = s;
-	return true;
-}
-
 static void put_smtp(struct fjson_object *root, const struct facts *f)
 {
-	struct smtp_reply r = {0};
+	struct mn_smtp_reply r = {0};
 	mn_span detail = {0}, status = {0};
 	if (f->stat.len)
 		status = status_word(f->stat, &detail);
-	bool have_reply = parse_reply(f->reply, &r) || parse_reply(f->reject, &r) || parse_reply(detail, &r);
+	bool have_reply = mn_smtp_reply_parse(f->reply, &r) || mn_smtp_reply_parse(f->reject, &r) || mn_smtp_reply_parse(detail, &r);
 
 	if (f->dsn.len)
 		mn_tree_put_span(root, "smtp.enhanced_status", f->dsn);
@@ -340,7 +297,7 @@ static void put_smtp(struct fjson_object *root, const struct facts *f)
 		if (r.text.len)
 			mn_tree_put_span(root, "smtp.text", r.text);
 	}
-	if (detail.len && !parse_reply(detail, &r)) {
+	if (detail.len && !mn_smtp_reply_parse(detail, &r)) {
 		if (mn_span_starts(status, "Sent"))
 			mn_tree_put_span(root, "smtp.text", detail);
 		else

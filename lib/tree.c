@@ -148,6 +148,21 @@ void mn_tree_append_span(struct fjson_object *root, const char *path, mn_span va
 	append(root, path, mn_json_string(value));
 }
 
+void mn_tree_append_unique(struct fjson_object *root, const char *path, mn_span value)
+{
+	const char *leaf;
+	struct fjson_object *parent = parent_of(root, path, &leaf), *array;
+	if (fjson_object_object_get_ex(parent, leaf, &array) && fjson_object_is_type(array, fjson_type_array)) {
+		for (int i = 0; i < fjson_object_array_length(array); i++) {
+			struct fjson_object *item = fjson_object_array_get_idx(array, i);
+			if ((size_t)fjson_object_get_string_len(item) == value.len &&
+			    memcmp(fjson_object_get_string(item), value.p, value.len) == 0)
+				return;
+		}
+	}
+	append(root, path, mn_json_string(value));
+}
+
 void mn_tree_append_str(struct fjson_object *root, const char *path, const char *value)
 {
 	append(root, path, fjson_object_new_string(value));

@@ -20,6 +20,8 @@ void mn_tree_put_true(struct fjson_object *root, const char *path);
 /* Appends to the array at path, creating it. */
 void mn_tree_append_span(struct fjson_object *root, const char *path, mn_span value);
 void mn_tree_append_str(struct fjson_object *root, const char *path, const char *value);
+/* Appends unless the array already holds the value (related.ip, related.hosts). */
+void mn_tree_append_unique(struct fjson_object *root, const char *path, mn_span value);
 
 /* Text the parser could not classify: appended to "unparsed", joined with ", ". */
 void mn_tree_add_unparsed(struct fjson_object *root, mn_span text);

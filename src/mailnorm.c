@@ -18,10 +18,11 @@ struct cli {
 
 static void usage(FILE *out)
 {
-	fputs("usage: mailnorm [--format=auto|sendmail|sun_mta] [--original] [FILE...]\n"
+	fputs("usage: mailnorm [--format=auto|sendmail|sun_mta] [--timezone=Z] [--original] [FILE...]\n"
 	      "Reads mail log lines (stdin when no FILE) and writes one JSON object per line.\n"
-	      "  --format=F   parse only format F (default auto: every format this build knows)\n"
-	      "  --original   add the input line as event.original\n",
+	      "  --format=F     parse only format F (default auto: every format this build knows)\n"
+	      "  --timezone=Z   zone of Sun MTA timestamps: local (default), UTC or +HH:MM\n"
+	      "  --original     add the input line as event.original\n",
 	      out);
 }
 
@@ -110,6 +111,7 @@ static int process_file(const struct cli *cli, const char *path)
 int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {{"format", required_argument, NULL, 'f'},
+						     {"timezone", required_argument, NULL, 't'},
 						     {"original", no_argument, NULL, 'o'},
 						     {"help", no_argument, NULL, 'h'},
 						     {NULL, 0, NULL, 0}};
@@ -120,6 +122,12 @@ int main(int argc, char **argv)
 		case 'f':
 			if (!set_format(&cli, optarg))
 				return 2;
+			break;
+		case 't':
+			if (!mn_timezone_parse(optarg, &cli.options.timezone)) {
+				fprintf(stderr, "mailnorm: bad timezone '%s' (local, UTC or +HH:MM)\n", optarg);
+				return 2;
+			}
 			break;
 		case 'o':
 			cli.original = true;

@@ -1,0 +1,545 @@
+/* sun_mta_tree.c - the (field, span) items of a Sun MTA entry become the tree of
+ * doc/fields.md: sun_mta.* for every field, and the common (ECS) fields derived from the
+ * entry code, the addresses, the connection fields and the diagnostic. */
+#include <ctype.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include "relay.h"
+#include "smtp.h"
+#include "sun_mta.h"
+#include "timezone.h"
+#include "tree.h"
+
+/* What the whole entry says about direction: which end is the remote one. */
+struct context {
+	struct fjson_object *root;
+	const struct mn_sun_entry *entry;
+	char action;
+	const char *remote; /* "source" or "destination" */
+	const char *local;
+	bool inbound;
+};
+
+static const struct {
+	char action;
+	const char *name, *outcome, *category, *category2, *type, *type2;
+} actions[] = {
+	{'E', "queued", "success", "email", NULL, "info", NULL},
+	{'D', "delivered", "success", "email", NULL, "info", NULL},
+	{'Q', "deferred", "failure", "email", NULL, "info", NULL},
+	{'Z', "deferred", "failure", "email", NULL, "info", NULL},
+	{'R', "bounced", "failure", "email", NULL, "info", NULL},
+	{'K', "discarded", "failure", "email", NULL, "info", NULL},
+	{'J', "rejected", "failure", "email", "network", "denied", NULL},
+	{'W', "delay-warning", "unknown", "email", NULL, "info", NULL},
+	{'V', "aborted", "failure", "email", NULL, "info", NULL},
+	{'B', "bad-command", "failure", "network", NULL, "protocol", NULL},
+	{'O', "connection-opened", "success", "network", NULL, "connection", "start"},
+	{'C', "connection-closed", "success", "network", NULL, "connection", "end"},
+	{'X', "connection-rejected", "failure", "network", NULL, "connection", "denied"},
+	{'Y', "connection-failed", "failure", "network", NULL, "connection", "error"},
+	{'I', "etrn", "success", "network", NULL, "protocol", NULL},
+	{'U', "auth", "unknown", "authentication", NULL, "info", NULL},
+	{'>', "header", "unknown", "email", NULL, "info", NULL},
+};
+
+static void put_event(const struct context *c)
+{
+	struct fjson_object *root = c->root;
+	mn_tree_put_str(root, "event.module", "sun_mta");
+	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (actions[i].action == c->action) {
+			mn_tree_put_str(root, "event.action", actions[i].name);
+			mn_tree_put_str(root, "event.outcome", actions[i].outcome);
+			mn_tree_append_str(root, "event.category", actions[i].category);
+			if (actions[i].category2)
+				mn_tree_append_str(root, "event.category", actions[i].category2);
+			mn_tree_append_str(root, "event.type", actions[i].type);
+			if (actions[i].type2)
+				mn_tree_append_str(root, "event.type", actions[i].type2);
+			return;
+		}
+	mn_tree_put_str(root, "event.action", "other");
+	mn_tree_put_str(root, "event.outcome", "unknown");
+	mn_tree_append_str(root, "event.category", "email");
+	mn_tree_append_str(root, "event.type", "info");
+}
+
+static void put_number_or_unparsed(struct fjson_object *root, const char *path, mn_span v)
+{
+	int64_t n;
+	if (mn_parse_int(v, &n))
+		mn_tree_put_int(root, path, n);
+	else
+		mn_tree_add_unparsed(root, v);
+}
+
+static int two_digits(const char *p)
+{
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+static int month_number(const char *p)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	char m[3] = {(char)tolower((unsigned char)p[0]), (char)tolower((unsigned char)p[1]),
+		     (char)tolower((unsigned char)p[2])};
+	for (int i = 0; i < 12; i++)
+		if (memcmp(months + 3 * i, m, 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* "19-Jan-1998 19:16:57.64" (the parser checked the shape; the day may have one digit). */
+static bool civil_from_text(mn_span s, struct mn_civil_time *t)
+{
+	size_t d = s.p[1] == '-' ? 1 : 2;
+	const char *p = s.p + d + 1;
+	*t = (struct mn_civil_time){.day = d == 1 ? s.p[0] - '0' : two_digits(s.p), .month = month_number(p)};
+	t->year = two_digits(p + 4) * 100 + two_digits(p + 6);
+	p += 9;
+	t->hour = two_digits(p), t->minute = two_digits(p + 3), t->second = two_digits(p + 6);
+	if ((size_t)(p + 8 - s.p) < s.len)
+		t->fraction = mn_span_make(p + 9, s.len - (size_t)(p + 9 - s.p));
+	return true;
+}
+
+/* "2014-06-02T22:02:13.94" */
+static bool civil_from_iso(mn_span s, struct mn_civil_time *t)
+{
+	const char *p = s.p;
+	if (s.len < 19 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ') || p[13] != ':' ||
+	    p[16] != ':')
+		return false;
+	for (size_t i = 0; i < 19; i++)
+		if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && !isdigit((unsigned char)p[i]))
+			return false;
+	*t = (struct mn_civil_time){.year = two_digits(p) * 100 + two_digits(p + 2),
+				    .month = two_digits(p + 5),
+				    .day = two_digits(p + 8),
+				    .hour = two_digits(p + 11),
+				    .minute = two_digits(p + 14),
+				    .second = two_digits(p + 17)};
+	if (s.len > 19) {
+		t->fraction = mn_span_from(s, 20);
+		for (size_t i = 0; i < t->fraction.len; i++)
+			if (p[19] != '.' || !isdigit((unsigned char)t->fraction.p[i]))
+				return false;
+	}
+	return true;
+}
+
+static void put_time(const struct context *c, mn_span v, bool iso, const struct mn_timezone *tz)
+{
+	struct mn_civil_time t;
+	char buf[64];
+	if ((iso ? civil_from_iso(v, &t) : civil_from_text(v, &t)) && mn_format_time(tz, &t, buf, sizeof buf))
+		mn_tree_put_str(c->root, "sun_mta.time", buf);
+	else
+		mn_tree_add_unparsed(c->root, v);
+}
+
+/* hexpid.seq or hexpid.thread.seq */
+static void put_process(const struct context *c, mn_span v)
+{
+	const char *dot1 = memchr(v.p, '.', v.len);
+	if (!dot1) {
+		mn_tree_put_span(c->root, "sun_mta.process.id", v);
+		return;
+	}
+	mn_tree_put_span(c->root, "sun_mta.process.id", mn_span_make(v.p, (size_t)(dot1 - v.p)));
+	mn_span rest = mn_span_make(dot1 + 1, (size_t)(v.p + v.len - dot1 - 1));
+	const char *dot2 = memchr(rest.p, '.', rest.len);
+	if (dot2) {
+		mn_tree_put_span(c->root, "sun_mta.process.thread", mn_span_make(rest.p, (size_t)(dot2 - rest.p)));
+		rest = mn_span_make(dot2 + 1, (size_t)(rest.p + rest.len - dot2 - 1));
+	}
+	put_number_or_unparsed(c->root, "sun_mta.process.sequence", rest);
+}
+
+static void put_code(const struct context *c, mn_span v)
+{
+	mn_tree_put_span(c->root, "event.code", v);
+	mn_tree_put_span(c->root, "sun_mta.entry.action", mn_span_make(v.p, 1));
+	for (size_t i = 1; i < v.len; i++)
+		mn_tree_append_span(c->root, "sun_mta.entry.modifiers", mn_span_make(v.p + i, 1));
+	if (v.len > 1 && memchr(v.p + 1, 'S', v.len - 1))
+		mn_tree_put_true(c->root, "tls.established");
+}
+
+/* Addresses are logged bare; LOG_FORMAT=2 writes the empty one as "<>". */
+static mn_span bare_address(mn_span v)
+{
+	return mn_span_unwrap(mn_span_trim(v), '<', '>');
+}
+
+static void put_original_recipient(const struct context *c, mn_span v)
+{
+	const char *semi = memchr(v.p, ';', v.len);
+	mn_span address = v;
+	if (semi) {
+		mn_tree_put_span(c->root, "sun_mta.recipient.original_type", mn_span_make(v.p, (size_t)(semi - v.p)));
+		address = mn_span_make(semi + 1, (size_t)(v.p + v.len - semi - 1));
+	}
+	address = bare_address(address);
+	if (address.len)
+		mn_tree_put_span(c->root, "sun_mta.recipient.original", address);
+}
+
+/* The queue file's first two letters count delivery attempts: ZZ 1, ZY 2, ... YZ 27. */
+static void put_file(const struct context *c, mn_span v)
+{
+	size_t base = v.len;
+	while (base > 0 && v.p[base - 1] != '/')
+		base--;
+	mn_tree_put_span(c->root, "sun_mta.file.path", v);
+	if (v.len - base >= 2 && isupper((unsigned char)v.p[base]) && isupper((unsigned char)v.p[base + 1]))
+		mn_tree_put_int(c->root, "sun_mta.file.attempt", ('Z' - v.p[base]) * 26 + ('Z' - v.p[base + 1]) + 1);
+}
+
+/* "<new>,<orig>" */
+static void put_message_ids(const struct context *c, mn_span v)
+{
+	bool first = true;
+	size_t start = 0;
+	for (size_t i = 0; i <= v.len; i++) {
+		if (i < v.len && !(v.p[i] == ',' && i > 0 && v.p[i - 1] == '>'))
+			continue;
+		mn_span id = mn_span_unwrap(mn_span_trim(mn_span_make(v.p + start, i - start)), '<', '>');
+		if (id.len) {
+			mn_tree_append_span(c->root, "sun_mta.message_ids", id);
+			if (first)
+				mn_tree_put_span(c->root, "email.message_id", id);
+			first = false;
+		}
+		start = i + 1;
+	}
+}
+
+static void put_host(const struct context *c, const char *path, mn_span host)
+{
+	if (host.len == 0)
+		return;
+	mn_tree_put_span(c->root, path, host);
+	mn_tree_append_unique(c->root, "related.hosts", host);
+}
+
+static void put_endpoint(const struct context *c, const char *side, mn_span ip, mn_span port)
+{
+	char path[32];
+	int64_t n;
+	if (ip.len) {
+		snprintf(path, sizeof path, "%s.address", side);
+		mn_tree_put_span(c->root, path, ip);
+		if (mn_is_ip(ip)) {
+			snprintf(path, sizeof path, "%s.ip", side);
+			mn_tree_put_span(c->root, path, ip);
+			mn_tree_append_unique(c->root, "related.ip", ip);
+		}
+	}
+	if (port.len && mn_parse_int(port, &n)) {
+		snprintf(path, sizeof path, "%s.port", side);
+		mn_tree_put_int(c->root, path, n);
+	}
+}
+
+static void put_domain(const struct context *c, const char *side, mn_span host)
+{
+	char path[32];
+	snprintf(path, sizeof path, "%s.domain", side);
+	if (host.len)
+		mn_tree_put_span(c->root, path, host);
+}
+
+/* TCP|lip|lport|rip|rport */
+static void put_transport(const struct context *c, mn_span v)
+{
+	mn_span part[5];
+	size_t n = 0, start = 0;
+	mn_tree_put_span(c->root, "sun_mta.transport", v);
+	for (size_t i = 0; i <= v.len; i++)
+		if (i == v.len || v.p[i] == '|') {
+			if (n == 5) {
+				n++;
+				break;
+			}
+			part[n++] = mn_span_make(v.p + start, i - start);
+			start = i + 1;
+		}
+	if (n != 5) {
+		mn_tree_add_unparsed(c->root, v);
+		return;
+	}
+	put_endpoint(c, c->local, part[1], part[2]);
+	put_endpoint(c, c->remote, part[3], part[4]);
+}
+
+/* SMTP[/a/b][/TLS-...]: a and b name the remote system (doc/fields.md). */
+static void put_application(const struct context *c, mn_span v)
+{
+	mn_span part[4] = {{0}};
+	size_t n = 0, start = 0;
+	mn_tree_put_span(c->root, "sun_mta.application", v);
+	for (size_t i = 0; i <= v.len; i++)
+		if (i == v.len || v.p[i] == '/') {
+			mn_span p = mn_span_make(v.p + start, i - start);
+			start = i + 1;
+			if (mn_span_starts(p, "TLS-")) {
+				mn_tree_put_true(c->root, "tls.established");
+				mn_tree_put_span(c->root, "tls.cipher", mn_span_from(p, 4));
+			} else if (n < 4) {
+				part[n++] = p;
+			}
+		}
+	if (c->inbound) {
+		put_host(c, "sun_mta.helo", part[1]);
+		put_host(c, "sun_mta.remote.dns_host", part[2]);
+	} else {
+		put_host(c, "sun_mta.remote.host", part[1]);
+		put_host(c, "sun_mta.remote.dns_host", part[2]);
+	}
+	put_domain(c, c->remote, part[2]);
+}
+
+/* The next parenthesised group at or after *p (balanced; an unclosed one runs to the end),
+ * without its parentheses; false when there is none. */
+static bool next_group(const char **p, const char *end, mn_span *inner)
+{
+	const char *open = memchr(*p, '(', (size_t)(end - *p));
+	if (!open)
+		return false;
+	int depth = 0;
+	const char *q = open;
+	for (; q < end; q++) {
+		depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+		if (depth == 0)
+			break;
+	}
+	*inner = mn_span_make(open + 1, (size_t)(q - open - 1));
+	*p = q < end ? q + 1 : end;
+	return true;
+}
+
+/* "helo (rdns [ip])": the remote end as the enqueuing SMTP server saw it. */
+static void put_enqueue_connection(const struct context *c, mn_span v)
+{
+	const char *p = v.p, *end = v.p + v.len;
+	const char *open = memchr(v.p, '(', v.len);
+	mn_span inner;
+	put_host(c, "sun_mta.helo", mn_span_trim(mn_span_make(v.p, open ? (size_t)(open - v.p) : v.len)));
+	if (!next_group(&p, end, &inner))
+		return;
+	struct mn_relay r;
+	mn_relay_parse(inner, &r);
+	put_host(c, "sun_mta.remote.host", r.host);
+	put_domain(c, c->remote, r.host);
+	put_endpoint(c, c->remote, r.address, mn_span_make(v.p, 0));
+}
+
+/* "[host] dns;dnshost (TCP|...) (banner) [(TCP|...)]": the system the channel delivered to. */
+static void put_dequeue_connection(const struct context *c, mn_span v, const char *dns)
+{
+	const char *end = v.p + v.len, *p = dns + 4;
+	mn_span inner;
+	put_host(c, "sun_mta.remote.host", mn_span_trim(mn_span_make(v.p, (size_t)(dns - v.p))));
+	while (p < end && *p != ' ')
+		p++;
+	mn_span dns_host = mn_span_make(dns + 4, (size_t)(p - dns - 4));
+	put_host(c, "sun_mta.remote.dns_host", dns_host);
+	put_domain(c, c->remote, dns_host);
+	while (next_group(&p, end, &inner)) {
+		if (mn_span_starts(inner, "TCP|") || mn_span_starts(inner, "UDP|"))
+			put_transport(c, inner);
+		else
+			mn_tree_put_span(c->root, "sun_mta.banner", inner);
+	}
+}
+
+static void put_connection_info(const struct context *c, mn_span v)
+{
+	for (size_t i = 0; i + 4 <= v.len; i++)
+		if ((i == 0 || v.p[i - 1] == ' ') && strncasecmp(v.p + i, "dns;", 4) == 0) {
+			put_dequeue_connection(c, v, v.p + i);
+			return;
+		}
+	put_enqueue_connection(c, v);
+}
+
+/* "smtp;250 2.1.5 text", "550 5.7.1 text" (J) or free text. Returns the reply code, or 0. */
+static int put_diagnostic(const struct context *c, mn_span v)
+{
+	struct mn_smtp_reply r;
+	mn_span d = mn_span_trim(v);
+	mn_tree_put_span(c->root, "sun_mta.diagnostic", v);
+	if (d.len >= 5 && strncasecmp(d.p, "smtp;", 5) == 0)
+		d = mn_span_trim(mn_span_from(d, 5));
+	if (!mn_smtp_reply_parse(d, &r)) {
+		if (d.len)
+			mn_tree_put_span(c->root, "error.message", d);
+		return 0;
+	}
+	mn_tree_put_int(c->root, "smtp.code", r.code);
+	if (r.enhanced.len)
+		mn_tree_put_span(c->root, "smtp.enhanced_status", r.enhanced);
+	if (r.text.len)
+		mn_tree_put_span(c->root, "smtp.text", r.text);
+	return r.code;
+}
+
+static bool span_eq_nocase(mn_span s, const char *lit)
+{
+	return s.len == strlen(lit) && strncasecmp(s.p, lit, s.len) == 0;
+}
+
+static void put_header(const struct context *c, mn_span name, mn_span value)
+{
+	mn_tree_put_span(c->root, "sun_mta.header.name", name);
+	mn_tree_put_span(c->root, "sun_mta.header.value", value);
+	if (span_eq_nocase(name, "Message-ID"))
+		mn_tree_put_span(c->root, "email.message_id", mn_span_unwrap(mn_span_trim(value), '<', '>'));
+	else if (span_eq_nocase(name, "Subject"))
+		mn_tree_put_span(c->root, "email.subject", value);
+}
+
+/* An XML attribute with no field of its own: sun_mta.<name>. */
+static void put_attribute(const struct context *c, const struct mn_sun_item *it)
+{
+	char path[64];
+	int n = snprintf(path, sizeof path, "sun_mta.%.*s", (int)it->name.len, it->name.p);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		mn_tree_add_unparsed(c->root, it->value);
+		return;
+	}
+	for (char *p = path + strlen("sun_mta."); *p; p++)
+		*p = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+	mn_tree_put_span(c->root, path, it->value);
+}
+
+static const char *const simple_paths[] = {
+	[MN_SUN_NODE] = "sun_mta.node",
+	[MN_SUN_SOURCE_CHANNEL] = "sun_mta.channel.source",
+	[MN_SUN_DESTINATION_CHANNEL] = "sun_mta.channel.destination",
+	[MN_SUN_USERNAME] = "sun_mta.username",
+	[MN_SUN_INTERMEDIATE] = "sun_mta.intermediate",
+	[MN_SUN_INITIAL] = "sun_mta.initial",
+	[MN_SUN_FILTER] = "sun_mta.filter",
+	[MN_SUN_REASON] = "sun_mta.reason",
+};
+
+static const char *const number_paths[] = {
+	[MN_SUN_SIZE] = "sun_mta.size",
+	[MN_SUN_NOTARY] = "sun_mta.notary",
+	[MN_SUN_SENSITIVITY] = "sun_mta.sensitivity",
+	[MN_SUN_PRIORITY] = "sun_mta.priority",
+	[MN_SUN_QUEUE_TIME] = "sun_mta.queue_time",
+};
+
+static const char *path_of(const char *const *table, size_t size, enum mn_sun_field f)
+{
+	return (size_t)f < size ? table[f] : NULL;
+}
+
+static void put_item(const struct context *c, const struct mn_sun_item *it, const struct mn_timezone *tz, int *reply)
+{
+	mn_span v = it->value;
+	const char *path;
+	if ((path = path_of(simple_paths, sizeof simple_paths / sizeof simple_paths[0], it->field))) {
+		if (v.len)
+			mn_tree_put_span(c->root, path, v);
+		if (it->field == MN_SUN_USERNAME && (v.len > 1 && v.p[0] == '*'))
+			mn_tree_put_span(c->root, "user.name", mn_span_from(v, 1));
+		else if (it->field == MN_SUN_USERNAME && c->entry->xml_connection && v.len)
+			mn_tree_put_span(c->root, "user.name", v);
+		return;
+	}
+	if ((path = path_of(number_paths, sizeof number_paths / sizeof number_paths[0], it->field))) {
+		put_number_or_unparsed(c->root, path, v);
+		return;
+	}
+	switch (it->field) {
+	case MN_SUN_DATE_TIME:
+	case MN_SUN_ISO_TIME:
+		put_time(c, v, it->field == MN_SUN_ISO_TIME, tz);
+		break;
+	case MN_SUN_PROCESS:
+		put_process(c, v);
+		break;
+	case MN_SUN_DIRECTION:
+		mn_tree_put_str(c->root, "sun_mta.direction", c->inbound ? "inbound" : "outbound");
+		break;
+	case MN_SUN_CODE:
+		put_code(c, v);
+		break;
+	case MN_SUN_FROM:
+		mn_tree_append_span(c->root, "email.from.address", bare_address(v));
+		break;
+	case MN_SUN_ORIGINAL_TO:
+		put_original_recipient(c, v);
+		break;
+	case MN_SUN_TO:
+		if (bare_address(v).len)
+			mn_tree_append_span(c->root, "email.to.address", bare_address(v));
+		break;
+	case MN_SUN_FILE:
+		put_file(c, v);
+		break;
+	case MN_SUN_ENVELOPE_ID:
+		mn_tree_put_span(c->root, "sun_mta.envelope_id", mn_span_unwrap(mn_span_trim(v), '<', '>'));
+		break;
+	case MN_SUN_MESSAGE_IDS:
+		put_message_ids(c, v);
+		break;
+	case MN_SUN_CONNECTION_INFO:
+		put_connection_info(c, v);
+		break;
+	case MN_SUN_DIAGNOSTIC:
+		*reply = put_diagnostic(c, v);
+		break;
+	case MN_SUN_TRANSPORT:
+		put_transport(c, v);
+		break;
+	case MN_SUN_APPLICATION:
+		put_application(c, v);
+		break;
+	case MN_SUN_ATTRIBUTE:
+		put_attribute(c, it);
+		break;
+	case MN_SUN_UNPARSED:
+		mn_tree_add_unparsed(c->root, v);
+		break;
+	default: /* header name/value: put_header, once both are known */
+		break;
+	}
+}
+
+static const struct mn_sun_item *find(const struct mn_sun_entry *e, enum mn_sun_field field)
+{
+	for (size_t i = 0; i < e->nitems; i++)
+		if (e->items[i].field == field)
+			return &e->items[i];
+	return NULL;
+}
+
+struct fjson_object *mn_sun_tree(const struct mn_sun_entry *e, const struct mn_timezone *tz)
+{
+	const struct mn_sun_item *code = find(e, MN_SUN_CODE), *direction = find(e, MN_SUN_DIRECTION);
+	struct context c = {.root = fjson_object_new_object(), .entry = e};
+	c.action = e->kind == MN_SUN_HEADER ? '>' : code && code->value.len ? code->value.p[0] : 0;
+	/* the remote system is the client of E, J, B, V and inbound (+) entries */
+	c.inbound = direction ? mn_span_eq(direction->value, "+") : c.action && strchr("EJBV", c.action);
+	c.remote = c.inbound ? "source" : "destination";
+	c.local = c.inbound ? "destination" : "source";
+
+	put_event(&c);
+	int reply = 0;
+	for (size_t i = 0; i < e->nitems; i++)
+		put_item(&c, &e->items[i], tz, &reply);
+	const struct mn_sun_item *name = find(e, MN_SUN_HEADER_NAME), *value = find(e, MN_SUN_HEADER_VALUE);
+	if (name && value)
+		put_header(&c, name->value, value->value);
+	if (c.action == 'U' && reply)
+		mn_tree_put_str(c.root, "event.outcome", reply < 400 ? "success" : "failure");
+	mn_tree_put_int(c.root, "sun_mta.log_format", e->log_format);
+	return c.root;
+}

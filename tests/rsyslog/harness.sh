@@ -43,7 +43,7 @@ finish() {
 	if [ "$status" -eq 0 ]; then
 		rm -rf "$TEST_DIR"
 	else
-		for f in "$TEST_DIR/rsyslogd.out" "$TEST_DIR/internal.log"; do
+		for f in "$TEST_DIR/rsyslogd.out" "$TEST_DIR/internal.log" "$TEST_DIR/valgrind.log"; do
 			if [ -s "$f" ]; then
 				echo "--- $f"
 				cat "$f"
@@ -71,8 +71,11 @@ conf_header() {
 	EOF
 }
 
+# RUN_UNDER: a command to run rsyslogd with (valgrind.sh sets it); none by default.
+RUN_UNDER=()
+
 start_rsyslogd() {
-	"$RSYSLOGD" -n -C -i "$TEST_DIR/rsyslogd.pid" -f "$TEST_DIR/rsyslog.conf" \
+	"${RUN_UNDER[@]}" "$RSYSLOGD" -n -C -i "$TEST_DIR/rsyslogd.pid" -f "$TEST_DIR/rsyslog.conf" \
 		>"$TEST_DIR/rsyslogd.out" 2>&1 &
 	RSYSLOGD_PID=$!
 	wait_for "rsyslogd to start" test -s "$TEST_DIR/rsyslogd.pid"

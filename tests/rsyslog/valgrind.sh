@@ -1,0 +1,32 @@
+#!/bin/bash
+# rsyslogd under valgrind with every code path of the module: the default, root and local
+# containers, a container that already exists, useRawMsg, a variable that rsyslog hands
+# over as a copy to be freed, a line that is not recognised, two workers. Any invalid
+# memory access or definite leak makes valgrind, and so rsyslogd, exit non-zero.
+. "${srcdir:-.}/tests/rsyslog/harness.sh"
+
+command -v valgrind >/dev/null || { echo "SKIP: valgrind not installed"; exit 77; }
+RUN_UNDER=(valgrind --quiet --error-exitcode=99 --leak-check=full
+	--errors-for-leak-kinds=definite --log-file="$TEST_DIR/valgrind.log")
+
+{
+	$CHECK_JSON workers-input 300
+	$CHECK_JSON lines "$TEST_DATA/sendmail-cases.json"
+	echo '<6>Jan  6 02:37:30 Jupiter kernel: eth0: link up'
+} >"$TEST_DIR/input"
+
+{ conf_header; conf_tcp_input; } >"$TEST_DIR/rsyslog.conf"
+cat >>"$TEST_DIR/rsyslog.conf" <<EOF
+template(name="trees" type="string" string="%parsesuccess% %\$!% %\$.raw% %\$.var%\n")
+ruleset(name="mail" queue.type="LinkedList" queue.workerThreads="2") {
+	set \$!mail!origin = "tcp";
+	action(type="mmmailnorm")
+	action(type="mmmailnorm" container="\$!")
+	action(type="mmmailnorm" container="\$.raw" useRawMsg="on")
+	action(type="mmmailnorm" container="\$.var" variable="rawmsg")
+	action(type="omfile" file="$TEST_DIR/output" template="trees")
+}
+EOF
+
+run_over_tcp "$TEST_DIR/input"
+[ ! -s "$TEST_DIR/valgrind.log" ] || fail "valgrind reported problems"

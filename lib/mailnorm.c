@@ -63,7 +63,7 @@ enum mn_result mn_normalize(const struct mn_options *opt, const char *line, size
 	static const struct mn_options defaults = {0};
 	if (!opt)
 		opt = &defaults;
-	unsigned formats = opt->formats ? opt->formats : MN_FORMATS_IMPLEMENTED;
+	unsigned formats = opt->formats ? opt->formats : MN_FORMATS_ALL;
 	*tree = NULL;
 	if (!line)
 		return MN_UNRECOGNISED;

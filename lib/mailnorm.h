@@ -16,7 +16,7 @@ enum mn_format {
 	MN_FORMAT_SENDMAIL = 1u << 0,
 	MN_FORMAT_SUN_MTA = 1u << 1,
 };
-#define MN_FORMATS_IMPLEMENTED (MN_FORMAT_SENDMAIL)
+#define MN_FORMATS_ALL (MN_FORMAT_SENDMAIL | MN_FORMAT_SUN_MTA)
 
 enum mn_result {
 	MN_UNRECOGNISED = 0, /* not a line of any enabled format: no tree */
@@ -32,7 +32,7 @@ struct mn_timezone {
 };
 
 struct mn_options {
-	unsigned formats; /* enum mn_format bits; 0 means all implemented */
+	unsigned formats; /* enum mn_format bits; 0 means all */
 	struct mn_timezone timezone;
 };
 

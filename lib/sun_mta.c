@@ -176,6 +176,7 @@ struct unit {
 struct units {
 	struct unit u[UNITS_MAX];
 	size_t n;
+	bool counted; /* LOG_FORMAT=3: every unit is a whole field, spaces and all */
 };
 
 /* LOG_FORMAT=3: "N:value"; the value's span, or an empty span at NULL. */
@@ -218,6 +219,7 @@ static mn_span take_token(const char **pp, const char *end)
 static void read_units(const char *p, const char *end, bool counted, struct units *us)
 {
 	us->n = 0;
+	us->counted = counted;
 	while (p < end) {
 		bool gap = false;
 		if (*p == ' ')
@@ -260,14 +262,21 @@ static bool starts_nocase(mn_span s, const char *lit)
 	return true;
 }
 
-/* ".../queue/channel/[NNN/]ZZ....NN" */
+/* ".../queue/channel/[NNN/]ZZ....NN": a path whose file name starts with the two
+ * attempt letters (ZZ, ZY, ... YZ) or that lies in a queue directory. */
 static bool is_queue_file(mn_span s)
 {
-	const char *slash = NULL;
-	for (size_t i = 0; i < s.len; i++)
-		if (s.p[i] == '/')
-			slash = s.p + i;
-	return slash && slash + 1 < s.p + s.len && slash[1] == 'Z';
+	size_t base = s.len;
+	while (base > 0 && s.p[base - 1] != '/')
+		base--;
+	if (base == 0 || base == s.len)
+		return false;
+	if (isupper((unsigned char)s.p[base]) && memchr(s.p + base, '.', s.len - base))
+		return true;
+	for (size_t i = 0; i + 6 <= base; i++)
+		if (memcmp(s.p + i, "queue/", 6) == 0)
+			return true;
+	return false;
 }
 
 static bool is_transport(mn_span s)
@@ -285,12 +294,26 @@ static bool is_application(mn_span s)
 	return mn_span_ends(proto, "SMTP") || mn_span_ends(proto, "LMTP") || mn_span_ends(proto, "SMTPS");
 }
 
+/* A counted (LOG_FORMAT=3) field holding the whole connection info. */
+static bool is_counted_connection_info(mn_span s)
+{
+	if (starts_nocase(s, "dns;"))
+		return true;
+	for (size_t i = 0; i + 4 <= s.len; i++)
+		if (s.p[i] == ' ' && (starts_nocase(mn_span_from(s, i + 1), "dns;") ||
+				      (s.p[i + 1] == '(' && memchr(s.p + i, '[', s.len - i))))
+			return true;
+	return false;
+}
+
 /* "helo (rdns [ip])" or "[host] dns;host (TCP|...) (banner)" at unit i (units before end):
  * how many units it takes, or 0. */
 static size_t connection_info_units(const struct units *us, size_t i, size_t end)
 {
 	const struct unit *u = us->u;
 	size_t j = i;
+	if (us->counted)
+		return i < end && is_counted_connection_info(u[i].s) ? 1 : 0;
 	if (j + 1 < end && !is_group(u[j].s) && is_group(u[j + 1].s) && memchr(u[j + 1].s.p, '[', u[j + 1].s.len))
 		return 2;
 	if (j + 1 < end && starts_nocase(u[j + 1].s, "dns;"))
@@ -309,7 +332,7 @@ static bool is_username(const struct units *us, size_t i, size_t end)
 {
 	mn_span s = us->u[i].s;
 	if (s.len == 0 || is_group(s) || is_angle_ids(s) || starts_nocase(s, "dns;") || starts_nocase(s, "smtp;") ||
-	    is_transport(s) || is_digits(s))
+	    is_transport(s) || is_digits(s) || memchr(s.p, ' ', s.len))
 		return false;
 	if (s.p[0] == '*' || i + 1 == end)
 		return true;
@@ -345,11 +368,20 @@ static size_t put_tail(struct mn_sun_entry *e, const struct units *us, size_t fr
 	return n;
 }
 
-/* Free text: "[reason] smtp;diagnostic" or a diagnostic alone. */
+/* Free text: "[reason] smtp;diagnostic" or a diagnostic alone. Counted fields are whole:
+ * the last is the diagnostic, the one before it the reason. */
 static void put_free_text(struct mn_sun_entry *e, const struct units *us, size_t from, size_t to)
 {
 	if (from >= to)
 		return;
+	if (us->counted) {
+		for (size_t i = from; i + 2 < to; i++)
+			mn_sun_add(e, MN_SUN_UNPARSED, us->u[i].s);
+		if (to - from >= 2)
+			mn_sun_add(e, MN_SUN_REASON, us->u[to - 2].s);
+		mn_sun_add(e, MN_SUN_DIAGNOSTIC, us->u[to - 1].s);
+		return;
+	}
 	for (size_t i = from; i < to; i++)
 		if (starts_nocase(us->u[i].s, "smtp;")) {
 			if (i > from)

@@ -46,7 +46,7 @@ typedef struct _instanceData {
 	uchar *container;          /* msgAddJSON() name of the container: "!mail", "!", ".x" ... */
 	sbool useRawMsg;           /* parse %rawmsg% instead of %msg% */
 	msgPropDescr_t *variable;  /* parse this property instead of %msg%; NULL: %msg% */
-	struct mn_options options; /* formats to recognise */
+	struct mn_options options; /* formats to recognise, zone of Sun MTA timestamps */
 } instanceData;
 
 typedef struct wrkrInstanceData {
@@ -65,6 +65,7 @@ static struct cnfparamdescr actpdescr[] = {
 	{ "userawmsg", eCmdHdlrBinary, 0 },
 	{ "variable", eCmdHdlrGetWord, 0 },
 	{ "formats", eCmdHdlrArray, 0 },
+	{ "timezone", eCmdHdlrString, 0 },
 };
 static struct cnfparamblk actpblk = {
 	CNFPARAMBLK_VERSION,
@@ -261,14 +262,28 @@ setFormats(instanceData *const pData, const struct cnfarray *const names)
 			parser_errmsg("mmmailnorm: unknown format '%s' in formats "
 				"(known formats: \"sendmail\", \"sun_mta\")", name);
 			iRet = RS_RET_INVALID_PARAMS;
-		} else if((format & MN_FORMATS_IMPLEMENTED) == 0) {
-			parser_errmsg("mmmailnorm: format '%s' is not supported by this build yet", name);
-			iRet = RS_RET_VALUE_NOT_SUPPORTED;
 		}
 		formats |= format;
 		free(name);
 	}
 	pData->options.formats = formats;
+finalize_it:
+	RETiRet;
+}
+
+/* timezone="local" | "UTC" | "+HH:MM": the zone the Sun MTA wrote its timestamps in. */
+static rsRetVal
+setTimezone(instanceData *const pData, es_str_t *const param)
+{
+	DEFiRet;
+	char *const zone = es_str2cstr(param, NULL);
+	CHKmalloc(zone);
+	if(!mn_timezone_parse(zone, &pData->options.timezone)) {
+		parser_errmsg("mmmailnorm: invalid timezone '%s': use \"local\" (the default), "
+			"\"UTC\" or an offset such as \"+02:00\"", zone);
+		iRet = RS_RET_INVALID_PARAMS;
+	}
+	free(zone);
 finalize_it:
 	RETiRet;
 }
@@ -286,7 +301,7 @@ CODESTARTnewActInst
 	CHKmalloc(pData->container = (uchar *)strdup(DEFAULT_CONTAINER));
 	pData->useRawMsg = 0;
 	pData->variable = NULL;
-	pData->options.formats = MN_FORMATS_IMPLEMENTED;
+	pData->options.formats = MN_FORMATS_ALL;
 
 	for(int i = 0 ; i < actpblk.nParams ; ++i) {
 		if(!pvals[i].bUsed)
@@ -300,6 +315,8 @@ CODESTARTnewActInst
 			CHKmalloc(variableName = es_str2cstr(pvals[i].val.d.estr, NULL));
 		} else if(!strcmp(param, "formats")) {
 			CHKiRet(setFormats(pData, pvals[i].val.d.ar));
+		} else if(!strcmp(param, "timezone")) {
+			CHKiRet(setTimezone(pData, pvals[i].val.d.estr));
 		} else {
 			LogError(0, RS_RET_INTERNAL_ERROR,
 				"mmmailnorm: program error, parameter '%s' not handled", param);

@@ -59,5 +59,19 @@ grep -q "does-not-exist" "$dir/err" || fail "missing file not named on stderr"
 "$MAILNORM" --format=sendmail <"$dir/in.log" >"$dir/out" 2>/dev/null || fail "--format=sendmail failed"
 [ "$(wc -l <"$dir/out")" -eq 4 ] || fail "--format=sendmail changed the line count"
 
+# Sun MTA times: the local zone's offset at the entry's date (a POSIX TZ rule, no tzdata
+# needed), a fixed offset, and a bad zone
+printf '%s\n' '19-Jan-1998 19:16:57.64 l            tcp_local    E 1 a@example.com rfc822;b@example.com b@example.com' \
+	'05-Jun-2019 10:15:02.33 l            tcp_local    E 1 a@example.com rfc822;b@example.com b@example.com' >"$dir/sun.log"
+TZ='CET-1CEST,M3.5.0,M10.5.0/3' "$MAILNORM" "$dir/sun.log" >"$dir/out" 2>"$dir/err" || fail "local zone run failed"
+check_json '[d["sun_mta"]["time"] for d in docs] == ["1998-01-19T19:16:57.64+01:00", "2019-06-05T10:15:02.33+02:00"]' <"$dir/out" ||
+	fail "local zone offsets: $(cat "$dir/out")"
+"$MAILNORM" --timezone=-05:30 "$dir/sun.log" >"$dir/out" 2>"$dir/err" || fail "--timezone=-05:30 failed"
+check_json '[d["sun_mta"]["time"] for d in docs] == ["1998-01-19T19:16:57.64-05:30", "2019-06-05T10:15:02.33-05:30"]' <"$dir/out" ||
+	fail "fixed offset: $(cat "$dir/out")"
+"$MAILNORM" --timezone=Mars/Olympus </dev/null >/dev/null 2>"$dir/err"
+[ $? -eq 2 ] || fail "bad timezone: exit status not 2"
+grep -q "bad timezone 'Mars/Olympus'" "$dir/err" || fail "bad timezone message: $(cat "$dir/err")"
+
 [ $failures -eq 0 ] && echo "PASS: mailnorm CLI"
 exit $((failures > 0))

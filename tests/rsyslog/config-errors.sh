@@ -48,12 +48,13 @@ rejects 'container="$.!mail"' "mmmailnorm: invalid container '\$.!mail'"
 rejects 'container="$!!"' "mmmailnorm: invalid container '\$!!'"
 rejects 'container="$!list[0]"' "mmmailnorm: invalid container '\$!list[0]'"
 rejects 'container=""' "mmmailnorm: invalid container ''"
-# A format the library knows by name but cannot parse yet must be refused, not ignored.
-if grep -q '^#define MN_FORMATS_IMPLEMENTED.*MN_FORMAT_SUN_MTA' "$srcdir/lib/mailnorm.h"; then
-	accepts 'formats=["sun_mta", "sendmail"]'
-else
-	rejects 'formats=["sun_mta"]' "mmmailnorm: format 'sun_mta' is not supported by this build yet"
-fi
+accepts 'formats=["sun_mta", "sendmail"]'
+accepts 'formats=["sun_mta"] timezone="UTC"'
+accepts 'timezone="local"'
+accepts 'timezone="+05:30"'
+accepts 'timezone="-08:00"'
+rejects 'timezone="Europe/Berlin"' "mmmailnorm: invalid timezone 'Europe/Berlin'"
+rejects 'timezone="+25:00"' "mmmailnorm: invalid timezone '+25:00'"
 rejects 'formats=["sendmail", "postfix"]' "mmmailnorm: unknown format 'postfix'"
 rejects 'useRawMsg="on" variable="$!text"' "mmmailnorm: 'variable' and 'useRawMsg' cannot be used together"
 rejects 'variable="nosuchproperty"' "invalid property 'nosuchproperty'"

@@ -12,14 +12,22 @@ when the whole line is parsed) and in worker_case() below. Outputs are compared 
         be {"mail": <case tree>}, with the header fields if --header, plus KEY if --set
   json_check.py parameters CASES OUTPUT       see tests/rsyslog/parameters.sh
   json_check.py equal EXPECTED OUTPUT         line by line, each line one JSON value
+  json_check.py golden-lines GOLDEN... [--prefix P]   the inputs of golden files
+        (tests/golden/*/*.txt, hand-checked expectations), each after P
+  json_check.py golden-cee OUTPUT GOLDEN...   OUTPUT lines "<parsesuccess> <$!mail tree>"
+        are the golden files' expected trees, in order
   json_check.py workers-input N               N generated sendmail lines
   json_check.py workers-check N OUTPUT        OUTPUT lines "<parsesuccess> <$!mail tree>"
         hold each generated line's tree exactly once, in any order
 """
 import copy
 import json
+import os
 import sys
 from collections import Counter
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import golden  # noqa: E402  (tests/tools/golden.py reads the golden files)
 
 
 def load_cases(path):
@@ -141,6 +149,38 @@ def cmd_equal(expected_path, output_path):
     compare_in_order(expected, actual, [f"line {i}" for i in range(1, len(expected) + 1)])
 
 
+def golden_cases(paths):
+    cases = []
+    for path in paths:
+        cases += golden.read_cases(path)[0]
+    return cases
+
+
+def cmd_golden_lines(*args):
+    args = list(args)
+    prefix = ""
+    if "--prefix" in args:
+        i = args.index("--prefix")
+        prefix = args[i + 1]
+        del args[i:i + 2]
+    out = sys.stdout.buffer
+    for case in golden_cases(args):
+        out.write((prefix + case["input"] + "\n").encode("utf-8", "surrogateescape"))
+
+
+def cmd_golden_cee(output_path, *paths):
+    cases = golden_cases(paths)
+    expected, actual = [], []
+    for lineno, line in enumerate(read_output(output_path), 1):
+        status, tree = split_status(line, lineno)
+        actual.append({"parsesuccess": status, "mail": tree})
+    for case in cases:
+        recognised = case["expected"] != {}
+        expected.append({"parsesuccess": "OK" if recognised else "FAIL",
+                         "mail": case["expected"] if recognised else None})
+    compare_in_order(expected, actual, [f"{c['input'][:60]}..." for c in cases])
+
+
 def worker_case(i):
     """Line i of the concurrency test (its message part) and its tree per doc/fields.md."""
     qid = f"w{i:07d}q{i:06d}"
@@ -198,6 +238,8 @@ COMMANDS = {
     "cee": cmd_cee,
     "parameters": cmd_parameters,
     "equal": cmd_equal,
+    "golden-lines": cmd_golden_lines,
+    "golden-cee": cmd_golden_cee,
     "workers-input": cmd_workers_input,
     "workers-check": cmd_workers_check,
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # rsyslogd under valgrind with every code path of the module: the default, root and local
 # containers, a container that already exists, useRawMsg, a variable that rsyslog hands
-# over as a copy to be freed, a line that is not recognised, two workers. Any invalid
+# over as a copy to be freed, a line that is not recognised, both formats, two workers. Any invalid
 # memory access or definite leak makes valgrind, and so rsyslogd, exit non-zero.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
@@ -13,6 +13,10 @@ RUN_UNDER=(valgrind --quiet --error-exitcode=99 --leak-check=full
 	$CHECK_JSON workers-input 300
 	$CHECK_JSON lines "$TEST_DATA/sendmail-cases.json"
 	echo '<6>Jan  6 02:37:30 Jupiter kernel: eth0: link up'
+	# Sun MTA: text and XML entries, and one longer than the parser's stack scratch buffer
+	$CHECK_JSON golden-lines "$srcdir"/tests/golden/sun_mta/*.txt --prefix '<20>Nov 22 10:00:00 mta1 imta: '
+	printf '<20>Nov 22 10:00:00 mta1 imta: <en ts="2014-06-02T22:02:13.94" sc="tcp_local" dc="l" ac="E" sz="1" so="a&amp;b@example.com" od="rfc822;c@example.com" de="c@example.com" di="%s"/>\n' \
+		"$(printf 'x&lt;%.0s' $(seq 1 1500))"
 } >"$TEST_DIR/input"
 
 { conf_header; conf_tcp_input; } >"$TEST_DIR/rsyslog.conf"

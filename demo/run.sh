@@ -1,11 +1,14 @@
 #!/bin/bash
 # make demo: the system rsyslogd, with the built mmmailnorm, normalizes demo/sendmail.log
 # and the JSON documents it writes are printed to stdout (one per line).
-# Environment: MMMAILNORM (the built .so), RSYSLOGD.
+# Environment: MMMAILNORM (the built .so), RSYSLOGD, MAILNORM_RULEBASE_DIR (default: the
+# tree's rulebases/, so the demo needs no make install).
 set -eu
 
 demo_dir=$(cd "$(dirname "$0")" && pwd)
 : "${RSYSLOGD:=/usr/sbin/rsyslogd}"
+: "${MAILNORM_RULEBASE_DIR:=$demo_dir/../rulebases}"
+export MAILNORM_RULEBASE_DIR
 : "${MMMAILNORM:?MMMAILNORM must name the built mmmailnorm.so}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mmmailnorm-demo.XXXXXX")

@@ -12,12 +12,14 @@ lib_libmailnorm_la_SOURCES = \
 	lib/tree.h lib/tree.c \
 	lib/sendmail_tree.c \
 	lib/sun_mta.h lib/sun_mta.c lib/sun_mta_xml.c lib/sun_mta_tree.c \
-	lib/timezone.h lib/timezone.c
-lib_libmailnorm_la_CPPFLAGS = $(LIBFASTJSON_CFLAGS)
-lib_libmailnorm_la_CFLAGS = $(AM_CFLAGS)
-lib_libmailnorm_la_LIBADD = $(LIBFASTJSON_LIBS)
+	lib/timezone.h lib/timezone.c \
+	lib/rules.h lib/rules.c \
+	lib/correlate.h lib/correlate.c
+lib_libmailnorm_la_CPPFLAGS = $(LIBFASTJSON_CFLAGS) $(LIBLOGNORM_CFLAGS)
+lib_libmailnorm_la_CFLAGS = $(AM_CFLAGS) -pthread
+lib_libmailnorm_la_LIBADD = $(LIBLOGNORM_LIBS) $(LIBFASTJSON_LIBS) -lpthread
 
 bin_PROGRAMS += mailnorm
 mailnorm_SOURCES = src/mailnorm.c
-mailnorm_CPPFLAGS = -I$(srcdir)/lib $(LIBFASTJSON_CFLAGS)
-mailnorm_LDADD = lib/libmailnorm.la $(LIBFASTJSON_LIBS)
+mailnorm_CPPFLAGS = -I$(srcdir)/lib $(LIBFASTJSON_CFLAGS) -DMAILNORM_RULEBASE_DIR='"$(rulebasedir)"'
+mailnorm_LDADD = lib/libmailnorm.la $(LIBLOGNORM_LIBS) $(LIBFASTJSON_LIBS)

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "correlate.h"
 #include "sendmail.h"
 #include "sun_mta.h"
 #include "tree.h"
@@ -35,12 +36,13 @@ static enum mn_result result_of(struct fjson_object *tree)
 	return fjson_object_object_get_ex(tree, "unparsed", NULL) ? MN_PARTIAL : MN_PARSED;
 }
 
-static struct fjson_object *sendmail_tree(const char *line, size_t len)
+static struct fjson_object *sendmail_tree(const char *line, size_t len, const char *program,
+					  const struct mn_rules *rules)
 {
 	struct mn_kv pairs[SENDMAIL_MAX_PAIRS];
 	struct mn_sendmail_line sm;
-	enum mn_sendmail_shape shape = mn_sendmail_parse(line, len, &sm, pairs, SENDMAIL_MAX_PAIRS);
-	return shape == MN_SM_NOT_SENDMAIL ? NULL : mn_sendmail_tree(&sm, shape);
+	enum mn_sendmail_shape shape = mn_sendmail_parse(line, len, program, &sm, pairs, SENDMAIL_MAX_PAIRS);
+	return shape == MN_SM_NOT_SENDMAIL ? NULL : mn_sendmail_tree(&sm, shape, rules);
 }
 
 static struct fjson_object *sun_tree(const char *line, size_t len, const struct mn_timezone *tz)
@@ -57,18 +59,23 @@ static struct fjson_object *sun_tree(const char *line, size_t len, const struct 
 	return tree;
 }
 
-enum mn_result mn_normalize(const struct mn_options *opt, const char *line, size_t len,
-			    struct fjson_object **tree)
+enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin *origin, const char *line,
+			    size_t len, struct fjson_object **tree)
 {
 	static const struct mn_options defaults = {0};
+	static const struct mn_origin nowhere = {0};
 	if (!opt)
 		opt = &defaults;
+	if (!origin)
+		origin = &nowhere;
 	unsigned formats = opt->formats ? opt->formats : MN_FORMATS_ALL;
 	*tree = NULL;
 	if (!line)
 		return MN_UNRECOGNISED;
 	if (formats & MN_FORMAT_SENDMAIL)
-		*tree = sendmail_tree(line, len);
+		*tree = sendmail_tree(line, len, origin->program, opt->rules);
+	if (*tree && opt->correlator)
+		mn_correlate(opt->correlator, origin->host, *tree, time(NULL));
 	if (!*tree && (formats & MN_FORMAT_SUN_MTA))
 		*tree = sun_tree(line, len, &opt->timezone);
 	return result_of(*tree);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <json.h> /* libfastjson */
 
 /* Formats, as bits of mn_options.formats. */
@@ -31,15 +32,53 @@ struct mn_timezone {
 	int offset_minutes; /* east of UTC */
 };
 
+/* liblognorm rulebases for sendmail's free-text lines (doc/rulebases.md). */
+struct mn_rules;
+
+/* Reports a problem while loading rules (liblognorm's message names the file and line). */
+typedef void (*mn_error_fn)(void *cookie, const char *message);
+
+/* Loads the shipped rulebase and, if user_file is not NULL, the user's, whose rules are
+ * tried first. NULL when a file cannot be read or has errors (all reported to error). */
+struct mn_rules *mn_rules_load(const char *shipped_file, const char *user_file, mn_error_fn error,
+			       void *cookie);
+void mn_rules_free(struct mn_rules *rules);
+
+/* Enriches sendmail to= lines with what their from= line said (SPEC §7): a cache keyed by
+ * (host, queue id), safe to share between threads. */
+struct mn_correlator;
+
+struct mn_correlator_stats {
+	uint64_t entries;    /* now in the cache */
+	uint64_t evictions;  /* dropped for room (least recently used first) */
+	uint64_t expired;    /* dropped for age */
+	uint64_t correlated; /* to= lines enriched */
+};
+
+/* ttl_seconds <= 0: entries never expire. NULL when out of memory or max_entries is 0. */
+struct mn_correlator *mn_correlator_new(size_t max_entries, long ttl_seconds);
+void mn_correlator_free(struct mn_correlator *c);
+void mn_correlator_get_stats(struct mn_correlator *c, struct mn_correlator_stats *stats);
+
 struct mn_options {
 	unsigned formats; /* enum mn_format bits; 0 means all */
 	struct mn_timezone timezone;
+	const struct mn_rules *rules;     /* NULL: free-text sendmail lines stay unparsed */
+	struct mn_correlator *correlator; /* NULL: no correlation */
 };
 
-/* Parses one line (no trailing newline needed; need not be NUL-terminated).
- * On MN_PARSED/MN_PARTIAL *tree is a new object owned by the caller; otherwise NULL. */
-enum mn_result mn_normalize(const struct mn_options *opt, const char *line, size_t len,
-			    struct fjson_object **tree);
+/* What the caller already knows about the line's origin, from a syslog header it took off
+ * (rsyslog's hostname and programname): it recognises sendmail lines without framing and
+ * keys the correlation. Any member may be NULL. */
+struct mn_origin {
+	const char *host;
+	const char *program;
+};
+
+/* Parses one line (no trailing newline needed; need not be NUL-terminated). origin may be
+ * NULL. On MN_PARSED/MN_PARTIAL *tree is a new object owned by the caller; else NULL. */
+enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin *origin, const char *line,
+			    size_t len, struct fjson_object **tree);
 
 /* "sendmail" -> MN_FORMAT_SENDMAIL ...; 0 for an unknown name. */
 unsigned mn_format_by_name(const char *name, size_t len);

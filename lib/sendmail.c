@@ -196,15 +196,20 @@ static void split_pairs(struct mn_sendmail_line *line, const char *p, const char
 	}
 }
 
-enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, struct mn_sendmail_line *line,
-					 struct mn_kv *pairs, size_t max_pairs)
+static bool is_sendmail_program(mn_span program)
+{
+	return mn_span_eq(program, "sendmail") || mn_span_starts(program, "sm-");
+}
+
+enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, const char *program,
+					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs)
 {
 	*line = (struct mn_sendmail_line){.pairs = pairs};
 	size_t off = mn_syslog_header_parse(buf, len, &line->header);
 	mn_span s = mn_span_make(buf + off, len - off);
 
 	/* Postfix writes key=value lines too, and its hex queue ids may look like sendmail's. */
-	if (mn_span_starts(line->header.program, "postfix"))
+	if (mn_span_starts(line->header.program, "postfix") || (program && strncmp(program, "postfix", 7) == 0))
 		return MN_SM_NOT_SENDMAIL;
 
 	while (s.len && (s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r'))
@@ -218,8 +223,8 @@ enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, struct mn_
 		line->done = true;
 	if (key_length_at(s.p, s.p + s.len) == 0) {
 		bool framed = line->qid.len || line->noqueue || line->done;
-		bool sendmail_program = mn_span_eq(line->header.program, "sendmail") ||
-					mn_span_starts(line->header.program, "sm-");
+		bool sendmail_program = is_sendmail_program(line->header.program) ||
+					(program && is_sendmail_program(mn_span_make(program, strlen(program))));
 		return (framed || sendmail_program) && s.len ? MN_SM_TEXT : MN_SM_NOT_SENDMAIL;
 	}
 	if (mn_span_ends(s, ", discard")) {

@@ -31,16 +31,27 @@ struct mn_sendmail_line {
 };
 
 /* Parses buf into *line. pairs/max_pairs is the caller's array (max_pairs >= 2); a line
- * with more pairs keeps the rest of its text in a final key-less pair. */
-enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, struct mn_sendmail_line *line,
-					 struct mn_kv *pairs, size_t max_pairs);
+ * with more pairs keeps the rest of its text in a final key-less pair. program (may be
+ * NULL) is the syslog tag of a line whose header was taken off (rsyslog's programname). */
+enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, const char *program,
+					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs);
 
 /* Case-insensitive key comparison with a lower-case literal. */
 bool mn_key_is(mn_span key, const char *lower);
 
 struct fjson_object;
+struct mn_rules;
 
-/* The tree of doc/fields.md for a line mn_sendmail_parse() recognised. */
-struct fjson_object *mn_sendmail_tree(const struct mn_sendmail_line *line, enum mn_sendmail_shape shape);
+/* The tree of doc/fields.md for a line mn_sendmail_parse() recognised; free text is
+ * matched against rules (may be NULL). */
+struct fjson_object *mn_sendmail_tree(const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
+				      const struct mn_rules *rules);
+
+/* relay= in any of its shapes: sendmail.relay.* and the peer end ("source" or
+ * "destination"): address, domain, ip, related.*. */
+void mn_sendmail_put_relay(struct fjson_object *tree, mn_span relay, const char *peer);
+
+/* An SMTP reply ("550 5.7.1 text"): smtp.code, smtp.enhanced_status, smtp.text. */
+void mn_sendmail_put_reply(struct fjson_object *tree, mn_span reply);
 
 #endif

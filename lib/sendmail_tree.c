@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "relay.h"
+#include "rules.h"
 #include "sendmail.h"
 #include "smtp.h"
 #include "tree.h"
@@ -175,7 +176,7 @@ static void put_ctladdr(struct fjson_object *root, mn_span v)
 	mn_tree_put_span(root, "sendmail.ctladdr.address", mn_span_unwrap(addr, '<', '>'));
 }
 
-static void put_relay(struct fjson_object *root, mn_span v, const char *peer)
+void mn_sendmail_put_relay(struct fjson_object *root, mn_span v, const char *peer)
 {
 	struct mn_relay r;
 	char path[32];
@@ -251,7 +252,7 @@ static void store_pair(struct fjson_object *root, struct facts *f, struct mn_kv 
 	} else if (mn_key_is(key, "ctladdr")) {
 		put_ctladdr(root, v);
 	} else if (mn_key_is(key, "relay")) {
-		put_relay(root, v, f->peer);
+		mn_sendmail_put_relay(root, v, f->peer);
 	} else if (mn_key_is(key, "stat")) {
 		mn_span detail;
 		f->stat = v;
@@ -305,17 +306,6 @@ static void put_smtp(struct fjson_object *root, const struct facts *f)
 	}
 }
 
-static void put_event(struct fjson_object *root, const char *action, const char *outcome,
-		      const char *category, const char *category2, const char *type)
-{
-	mn_tree_put_str(root, "event.action", action);
-	mn_tree_put_str(root, "event.outcome", outcome);
-	mn_tree_append_str(root, "event.category", category);
-	if (category2)
-		mn_tree_append_str(root, "event.category", category2);
-	mn_tree_append_str(root, "event.type", type);
-}
-
 static bool is_smtp_command(mn_span s)
 {
 	static const char *const commands[] = {"RSET", "QUIT", "HELO", "EHLO", "MAIL", "RCPT", "DATA", NULL};
@@ -328,7 +318,7 @@ static bool is_smtp_command(mn_span s)
 /* event.action/outcome of a to= line (doc/fields.md, "Status of a to= line"). */
 static void put_delivery_event(struct fjson_object *root, const struct facts *f)
 {
-	const char *action, *outcome, *type = "info";
+	const char *action, *outcome;
 	char dsn_class = f->dsn.len ? f->dsn.p[0] : 0;
 	mn_span stat = f->stat;
 	if (mn_span_starts(stat, "Sent"))
@@ -344,14 +334,14 @@ static void put_delivery_event(struct fjson_object *root, const struct facts *f)
 	else if (dsn_class == '4')
 		action = "deferred", outcome = "failure";
 	else if (stat.len && f->mailer.len == 0) /* logged by the SMTP server: refused */
-		action = "rejected", outcome = "failure", type = "denied";
+		action = "rejected", outcome = "failure";
 	else if (dsn_class == '5' || stat.len)
 		action = "bounced", outcome = "failure";
 	else if (dsn_class == '2')
 		action = "delivered", outcome = "success";
 	else
 		action = "other", outcome = "unknown";
-	put_event(root, action, outcome, "email", NULL, type);
+	mn_tree_put_event(root, action, outcome);
 }
 
 /* TLSv1.2 -> version 1.2, protocol tls; SSLv3 -> 3.0, ssl. */
@@ -380,7 +370,7 @@ static void put_common(struct fjson_object *root, const struct mn_sendmail_line 
 {
 	switch (f->type) {
 	case LINE_FROM:
-		put_event(root, "queued", "success", "email", NULL, "info");
+		mn_tree_put_event(root, "queued", "success");
 		mn_tree_append_span(root, "email.from.address", address_of(f->from));
 		if (f->msgid.len)
 			mn_tree_put_span(root, "email.message_id", mn_span_unwrap(mn_span_trim(f->msgid), '<', '>'));
@@ -391,7 +381,7 @@ static void put_common(struct fjson_object *root, const struct mn_sendmail_line 
 		put_delivery_event(root, f);
 		break;
 	case LINE_RULESET:
-		put_event(root, line->discard ? "discarded" : "rejected", "failure", "email", "network", "denied");
+		mn_tree_put_event(root, line->discard ? "discarded" : "rejected", "failure");
 		if (f->arg1.len == 0)
 			break;
 		if (mn_span_eq(f->ruleset, "check_mail"))
@@ -403,8 +393,7 @@ static void put_common(struct fjson_object *root, const struct mn_sendmail_line 
 		struct fjson_object *u;
 		bool failed = fjson_object_object_get_ex(root, "unparsed", &u) &&
 			      strncmp(fjson_object_get_string(u), "error", 5) == 0;
-		put_event(root, "tls", failed ? "failure" : f->version.len ? "success" : "unknown", "network", NULL,
-			  "protocol");
+		mn_tree_put_event(root, "tls", failed ? "failure" : f->version.len ? "success" : "unknown");
 		if (f->version.len) {
 			mn_tree_put_true(root, "tls.established");
 			put_tls_version(root, f->version);
@@ -414,18 +403,18 @@ static void put_common(struct fjson_object *root, const struct mn_sendmail_line 
 		break;
 	}
 	case LINE_AUTH:
-		put_event(root, "auth", "success", "authentication", NULL, "info");
+		mn_tree_put_event(root, "auth", "success");
 		if (f->authid.len)
 			mn_tree_put_span(root, "user.name", f->authid);
 		break;
 	case LINE_MILTER:
 		if (f->reject.len)
-			put_event(root, "rejected", "failure", "email", NULL, "denied");
+			mn_tree_put_event(root, "rejected", "failure");
 		else
-			put_event(root, line->discard ? "discarded" : "other", "unknown", "email", NULL, "info");
+			mn_tree_put_event(root, line->discard ? "discarded" : "other", "unknown");
 		break;
 	case LINE_OTHER:
-		put_event(root, "other", line->done ? "success" : "unknown", "email", NULL, "info");
+		mn_tree_put_event(root, "other", line->done ? "success" : "unknown");
 		break;
 	}
 	put_smtp(root, f);
@@ -456,13 +445,30 @@ static void put_framing(struct fjson_object *root, const struct mn_sendmail_line
 		mn_tree_put_true(root, "sendmail.discard");
 }
 
-struct fjson_object *mn_sendmail_tree(const struct mn_sendmail_line *line, enum mn_sendmail_shape shape)
+void mn_sendmail_put_reply(struct fjson_object *root, mn_span reply)
+{
+	struct mn_smtp_reply r;
+	if (!mn_smtp_reply_parse(reply, &r)) {
+		mn_tree_put_span(root, "smtp.text", mn_span_trim(reply));
+		return;
+	}
+	mn_tree_put_int(root, "smtp.code", r.code);
+	if (r.enhanced.len)
+		mn_tree_put_span(root, "smtp.enhanced_status", r.enhanced);
+	if (r.text.len)
+		mn_tree_put_span(root, "smtp.text", r.text);
+}
+
+struct fjson_object *mn_sendmail_tree(const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
+				      const struct mn_rules *rules)
 {
 	struct fjson_object *root = fjson_object_new_object();
 	put_framing(root, line);
 	if (shape == MN_SM_TEXT) {
-		put_event(root, "other", "unknown", "email", NULL, "info");
-		mn_tree_add_unparsed(root, line->body);
+		if (!mn_rules_apply(rules, line->body, root)) {
+			mn_tree_put_event(root, "other", "unknown");
+			mn_tree_add_unparsed(root, line->body);
+		}
 		return root;
 	}
 

@@ -21,49 +21,31 @@ struct context {
 	bool inbound;
 };
 
+/* Entry code action letters ('>': header lines). */
 static const struct {
 	char action;
-	const char *name, *outcome, *category, *category2, *type, *type2;
+	const char *name, *outcome;
 } actions[] = {
-	{'E', "queued", "success", "email", NULL, "info", NULL},
-	{'D', "delivered", "success", "email", NULL, "info", NULL},
-	{'Q', "deferred", "failure", "email", NULL, "info", NULL},
-	{'Z', "deferred", "failure", "email", NULL, "info", NULL},
-	{'R', "bounced", "failure", "email", NULL, "info", NULL},
-	{'K', "discarded", "failure", "email", NULL, "info", NULL},
-	{'J', "rejected", "failure", "email", "network", "denied", NULL},
-	{'W', "delay-warning", "unknown", "email", NULL, "info", NULL},
-	{'V', "aborted", "failure", "email", NULL, "info", NULL},
-	{'B', "bad-command", "failure", "network", NULL, "protocol", NULL},
-	{'O', "connection-opened", "success", "network", NULL, "connection", "start"},
-	{'C', "connection-closed", "success", "network", NULL, "connection", "end"},
-	{'X', "connection-rejected", "failure", "network", NULL, "connection", "denied"},
-	{'Y', "connection-failed", "failure", "network", NULL, "connection", "error"},
-	{'I', "etrn", "success", "network", NULL, "protocol", NULL},
-	{'U', "auth", "unknown", "authentication", NULL, "info", NULL},
-	{'>', "header", "unknown", "email", NULL, "info", NULL},
+	{'E', "queued", "success"},	       {'D', "delivered", "success"},
+	{'Q', "deferred", "failure"},	       {'Z', "deferred", "failure"},
+	{'R', "bounced", "failure"},	       {'K', "discarded", "failure"},
+	{'J', "rejected", "failure"},	       {'W', "delay-warning", "unknown"},
+	{'V', "aborted", "failure"},	       {'B', "bad-command", "failure"},
+	{'O', "connection-opened", "success"}, {'C', "connection-closed", "success"},
+	{'X', "connection-rejected", "failure"}, {'Y', "connection-failed", "failure"},
+	{'I', "etrn", "success"},	       {'U', "auth", "unknown"},
+	{'>', "header", "unknown"},
 };
 
 static void put_event(const struct context *c)
 {
-	struct fjson_object *root = c->root;
-	mn_tree_put_str(root, "event.module", "sun_mta");
+	mn_tree_put_str(c->root, "event.module", "sun_mta");
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
 		if (actions[i].action == c->action) {
-			mn_tree_put_str(root, "event.action", actions[i].name);
-			mn_tree_put_str(root, "event.outcome", actions[i].outcome);
-			mn_tree_append_str(root, "event.category", actions[i].category);
-			if (actions[i].category2)
-				mn_tree_append_str(root, "event.category", actions[i].category2);
-			mn_tree_append_str(root, "event.type", actions[i].type);
-			if (actions[i].type2)
-				mn_tree_append_str(root, "event.type", actions[i].type2);
+			mn_tree_put_event(c->root, actions[i].name, actions[i].outcome);
 			return;
 		}
-	mn_tree_put_str(root, "event.action", "other");
-	mn_tree_put_str(root, "event.outcome", "unknown");
-	mn_tree_append_str(root, "event.category", "email");
-	mn_tree_append_str(root, "event.type", "info");
+	mn_tree_put_event(c->root, "other", "unknown");
 }
 
 static void put_number_or_unparsed(struct fjson_object *root, const char *path, mn_span v)

@@ -168,6 +168,39 @@ void mn_tree_append_str(struct fjson_object *root, const char *path, const char 
 	append(root, path, fjson_object_new_string(value));
 }
 
+static const struct {
+	const char *action, *category, *category2, *type, *type2;
+} categorisation[] = {
+	{"rejected", "email", "network", "denied", NULL},
+	{"connection-opened", "network", NULL, "connection", "start"},
+	{"connection-closed", "network", NULL, "connection", "end"},
+	{"connection-rejected", "network", NULL, "connection", "denied"},
+	{"connection-failed", "network", NULL, "connection", "error"},
+	{"bad-command", "network", NULL, "protocol", NULL},
+	{"etrn", "network", NULL, "protocol", NULL},
+	{"tls", "network", NULL, "protocol", NULL},
+	{"auth", "authentication", NULL, "info", NULL},
+	{"error", "email", NULL, "error", NULL},
+};
+
+void mn_tree_put_event(struct fjson_object *root, const char *action, const char *outcome)
+{
+	const char *category = "email", *category2 = NULL, *type = "info", *type2 = NULL;
+	for (size_t i = 0; i < sizeof categorisation / sizeof categorisation[0]; i++)
+		if (strcmp(action, categorisation[i].action) == 0) {
+			category = categorisation[i].category, category2 = categorisation[i].category2;
+			type = categorisation[i].type, type2 = categorisation[i].type2;
+		}
+	mn_tree_put_str(root, "event.action", action);
+	mn_tree_put_str(root, "event.outcome", outcome);
+	mn_tree_append_str(root, "event.category", category);
+	if (category2)
+		mn_tree_append_str(root, "event.category", category2);
+	mn_tree_append_str(root, "event.type", type);
+	if (type2)
+		mn_tree_append_str(root, "event.type", type2);
+}
+
 void mn_tree_add_unparsed(struct fjson_object *root, mn_span text)
 {
 	struct fjson_object *old;

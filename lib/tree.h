@@ -23,6 +23,10 @@ void mn_tree_append_str(struct fjson_object *root, const char *path, const char 
 /* Appends unless the array already holds the value (related.ip, related.hosts). */
 void mn_tree_append_unique(struct fjson_object *root, const char *path, mn_span value);
 
+/* event.action, event.outcome, and event.category / event.type, which follow from the
+ * action (doc/fields.md, "Common fields"). */
+void mn_tree_put_event(struct fjson_object *root, const char *action, const char *outcome);
+
 /* Text the parser could not classify: appended to "unparsed", joined with ", ". */
 void mn_tree_add_unparsed(struct fjson_object *root, mn_span text);
 

@@ -5,23 +5,40 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mailnorm.h"
 
+#define SHIPPED_RULEBASE "sendmail.rulebase"
+/* Defaults of the module's correlation.maxEntries and correlation.ttl (SPEC §5). */
+#define CORRELATION_MAX_ENTRIES 100000
+#define CORRELATION_TTL_SECONDS 432000
+
 struct cli {
 	struct mn_options options;
-	bool original; /* add the input line as event.original */
+	bool original;         /* add the input line as event.original */
+	bool correlate;        /* enrich to= lines with their from= line */
+	long max_entries, ttl; /* of the correlation cache */
+	const char *user_rulebase;
 };
 
 static void usage(FILE *out)
 {
-	fputs("usage: mailnorm [--format=auto|sendmail|sun_mta] [--timezone=Z] [--original] [FILE...]\n"
+	fputs("usage: mailnorm [--format=auto|sendmail|sun_mta] [--timezone=Z] [--rulebase=FILE]\n"
+	      "                [--correlate] [--original] [FILE...]\n"
 	      "Reads mail log lines (stdin when no FILE) and writes one JSON object per line.\n"
 	      "  --format=F     parse only format F (default auto: every format)\n"
 	      "  --timezone=Z   zone of Sun MTA timestamps: local (default), UTC or +HH:MM\n"
+	      "  --rulebase=F   liblognorm rules for sendmail's free-text lines, tried before the\n"
+	      "                 shipped ones (" SHIPPED_RULEBASE " in $MAILNORM_RULEBASE_DIR, else\n"
+	      "                 " MAILNORM_RULEBASE_DIR ", else rulebases/ beside this program)\n"
+	      "  --correlate    add to each sendmail to= line what its from= line said\n"
+	      "  --correlation-max-entries=N  messages the cache keeps (default 100000)\n"
+	      "  --correlation-ttl=S          seconds an entry is kept, 0: forever (default 432000)\n"
 	      "  --original     add the input line as event.original\n",
 	      out);
 }
@@ -41,6 +58,55 @@ static bool set_format(struct cli *cli, const char *name)
 	return true;
 }
 
+/* A whole decimal number >= min. */
+static bool parse_count(const char *text, long *value, long min)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < min) {
+		fprintf(stderr, "mailnorm: '%s' is not a number >= %ld\n", text, min);
+		return false;
+	}
+	*value = v;
+	return true;
+}
+
+static void print_error(void *cookie, const char *message)
+{
+	(void)cookie;
+	fprintf(stderr, "mailnorm: %s\n", message);
+}
+
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/* The shipped rulebase: $MAILNORM_RULEBASE_DIR, the installed one, or the one of the tree
+ * this program was built in (so ./mailnorm works before make install). */
+static char *shipped_rulebase(const char *argv0)
+{
+	char *path = NULL, *copy = strdup(argv0);
+	const char *env = getenv("MAILNORM_RULEBASE_DIR");
+	const char *dirs[] = {env, MAILNORM_RULEBASE_DIR, NULL};
+	if (!copy)
+		return NULL;
+	char beside[4096];
+	snprintf(beside, sizeof beside, "%s/rulebases", dirname(copy));
+	dirs[2] = beside;
+	for (size_t i = 0; i < 3 && !path; i++) {
+		char candidate[4200];
+		if (!dirs[i])
+			continue;
+		snprintf(candidate, sizeof candidate, "%s/%s", dirs[i], SHIPPED_RULEBASE);
+		if (readable(candidate) || (i == 0 && env))
+			path = strdup(candidate);
+	}
+	free(copy);
+	return path;
+}
+
 static void report(const char *name, unsigned long lineno, enum mn_result result)
 {
 	if (result == MN_UNRECOGNISED)
@@ -52,7 +118,7 @@ static void report(const char *name, unsigned long lineno, enum mn_result result
 static void emit(const struct cli *cli, const char *line, size_t len, const char *name, unsigned long lineno)
 {
 	struct fjson_object *tree;
-	enum mn_result result = mn_normalize(&cli->options, line, len, &tree);
+	enum mn_result result = mn_normalize(&cli->options, NULL, line, len, &tree);
 	report(name, lineno, result);
 	if (!tree) {
 		fputs("{}\n", stdout);
@@ -108,10 +174,14 @@ int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {{"format", required_argument, NULL, 'f'},
 						     {"timezone", required_argument, NULL, 't'},
+						     {"rulebase", required_argument, NULL, 'r'},
+						     {"correlate", no_argument, NULL, 'c'},
+						     {"correlation-max-entries", required_argument, NULL, 'm'},
+						     {"correlation-ttl", required_argument, NULL, 'l'},
 						     {"original", no_argument, NULL, 'o'},
 						     {"help", no_argument, NULL, 'h'},
 						     {NULL, 0, NULL, 0}};
-	struct cli cli = {0};
+	struct cli cli = {.max_entries = CORRELATION_MAX_ENTRIES, .ttl = CORRELATION_TTL_SECONDS};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		switch (opt) {
@@ -125,6 +195,17 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'r':
+			cli.user_rulebase = optarg;
+			break;
+		case 'c':
+			cli.correlate = true;
+			break;
+		case 'm':
+		case 'l':
+			if (!parse_count(optarg, opt == 'm' ? &cli.max_entries : &cli.ttl, opt == 'm' ? 1 : 0))
+				return 2;
+			break;
 		case 'o':
 			cli.original = true;
 			break;
@@ -137,6 +218,24 @@ int main(int argc, char **argv)
 		}
 	}
 
+	char *shipped = shipped_rulebase(argv[0]);
+	struct mn_rules *rules = NULL;
+	if (!shipped)
+		fputs("mailnorm: note: no " SHIPPED_RULEBASE " found, sendmail's free-text lines stay unparsed\n", stderr);
+	if (shipped || cli.user_rulebase) {
+		rules = mn_rules_load(shipped, cli.user_rulebase, print_error, NULL);
+		if (!rules) {
+			free(shipped);
+			return 2;
+		}
+	}
+	cli.options.rules = rules;
+	if (cli.correlate &&
+	    !(cli.options.correlator = mn_correlator_new((size_t)cli.max_entries, cli.ttl))) {
+		fputs("mailnorm: out of memory\n", stderr);
+		return 1;
+	}
+
 	int rc = 0;
 	if (optind == argc)
 		rc = process(&cli, stdin, "<stdin>");
@@ -146,5 +245,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mailnorm: write error: %s\n", strerror(errno));
 		rc = 1;
 	}
+	mn_correlator_free(cli.options.correlator);
+	mn_rules_free(rules);
+	free(shipped);
 	return rc;
 }

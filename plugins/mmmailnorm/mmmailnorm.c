@@ -11,7 +11,12 @@
  *   read-only afterwards, so all worker threads read it without a lock.
  * - wrkrInstanceData_t (one per worker thread) holds the worker's scratch buffer for
  *   variable names; only its own thread touches it.
- * - mn_normalize() keeps no state between calls and allocates a new tree per call.
+ * - mn_normalize() allocates a new tree per call. The rules (liblognorm contexts) are
+ *   read-only after loading and shared, as mmnormalize shares its context. The correlation
+ *   cache is shared by all workers and guards itself with one mutex, held only while it
+ *   copies a few hundred bytes (lib/correlate.c).
+ * - The stats counters are rsyslog's atomic counters; the cache's own figures are copied
+ *   into them by the read notifier, when impstats asks.
  * - The message's JSON trees are changed only through msgAddJSON(), which takes the
  *   message's own mutex.
  */
@@ -30,6 +35,7 @@
 #include "errmsg.h"
 #include "parserif.h"
 #include "msg.h"
+#include "statsobj.h"
 #include "unicode-helper.h"
 
 #include "mailnorm.h"
@@ -39,14 +45,28 @@ MODULE_TYPE_NOKEEP
 MODULE_CNFNAME("mmmailnorm")
 
 DEF_OMOD_STATIC_DATA
+DEFobjCurrIf(statsobj)
 
 #define DEFAULT_CONTAINER "!mail"
+#define SHIPPED_RULEBASE "sendmail.rulebase"
+/* SPEC §5: a bounded cache, entries kept for sendmail's default queue return (5 days). */
+#define DEFAULT_CORRELATION_MAX_ENTRIES 100000
+#define DEFAULT_CORRELATION_TTL 432000
 
 typedef struct _instanceData {
 	uchar *container;          /* msgAddJSON() name of the container: "!mail", "!", ".x" ... */
 	sbool useRawMsg;           /* parse %rawmsg% instead of %msg% */
 	msgPropDescr_t *variable;  /* parse this property instead of %msg%; NULL: %msg% */
-	struct mn_options options; /* formats to recognise, zone of Sun MTA timestamps */
+	struct mn_options options; /* formats, zone of Sun MTA timestamps, rules, correlator */
+	struct mn_rules *rules;    /* owned; options.rules points here */
+	uchar *statsName;
+	statsobj_t *stats;
+	STATSCOUNTER_DEF(ctrSendmail, mutCtrSendmail)
+	STATSCOUNTER_DEF(ctrSunMta, mutCtrSunMta)
+	STATSCOUNTER_DEF(ctrPartial, mutCtrPartial)
+	STATSCOUNTER_DEF(ctrFailed, mutCtrFailed)
+	/* copied from the correlator when impstats reads them */
+	intctr_t ctrCorrelated, ctrCacheEntries, ctrCacheEvictions, ctrCacheExpired;
 } instanceData;
 
 typedef struct wrkrInstanceData {
@@ -66,6 +86,11 @@ static struct cnfparamdescr actpdescr[] = {
 	{ "variable", eCmdHdlrGetWord, 0 },
 	{ "formats", eCmdHdlrArray, 0 },
 	{ "timezone", eCmdHdlrString, 0 },
+	{ "rulebase", eCmdHdlrString, 0 },
+	{ "correlate", eCmdHdlrBinary, 0 },
+	{ "correlation.maxentries", eCmdHdlrPositiveInt, 0 },
+	{ "correlation.ttl", eCmdHdlrInt, 0 },
+	{ "statsname", eCmdHdlrGetWord, 0 },
 };
 static struct cnfparamblk actpblk = {
 	CNFPARAMBLK_VERSION,
@@ -110,6 +135,11 @@ ENDisCompatibleWithFeature
 
 BEGINfreeInstance
 CODESTARTfreeInstance
+	if(pData->stats != NULL)
+		statsobj.Destruct(&pData->stats);
+	mn_correlator_free(pData->options.correlator);
+	mn_rules_free(pData->rules);
+	free(pData->statsName);
 	free(pData->container);
 	if(pData->variable != NULL) {
 		msgPropDescrDestruct(pData->variable);
@@ -181,6 +211,25 @@ addTree(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct json_obj
 	json_object_put(tree);
 }
 
+static void
+countResult(instanceData *const pData, const enum mn_result result, struct json_object *const tree)
+{
+	struct json_object *event, *module;
+	if(result == MN_UNRECOGNISED) {
+		STATSCOUNTER_INC(pData->ctrFailed, pData->mutCtrFailed);
+		return;
+	}
+	if(result == MN_PARTIAL)
+		STATSCOUNTER_INC(pData->ctrPartial, pData->mutCtrPartial);
+	if(json_object_object_get_ex(tree, "event", &event)
+	   && json_object_object_get_ex(event, "module", &module)
+	   && !strcmp(json_object_get_string(module), "sun_mta")) {
+		STATSCOUNTER_INC(pData->ctrSunMta, pData->mutCtrSunMta);
+	} else {
+		STATSCOUNTER_INC(pData->ctrSendmail, pData->mutCtrSendmail);
+	}
+}
+
 /* Never fails a message: rsyslog would retry, suspend or drop it. A line that is not
  * recognised only gets $parsesuccess FAIL. */
 BEGINdoAction_NoStrings
@@ -191,6 +240,9 @@ BEGINdoAction_NoStrings
 	rs_size_t len;
 	unsigned short mustFree = 0;
 	struct json_object *tree = NULL;
+	/* rsyslog took the syslog header off %msg%: its host keys the correlation, and its
+	 * program recognises sendmail lines that have no queue id */
+	struct mn_origin origin = { getHOSTNAME(pMsg), NULL };
 CODESTARTdoAction
 	if(pData->useRawMsg) {
 		getRawMsg(pMsg, &text, &len);
@@ -199,12 +251,14 @@ CODESTARTdoAction
 	} else {
 		text = getMSG(pMsg);
 		len = getMSGLen(pMsg);
+		origin.program = (const char *)getProgramName(pMsg, LOCK_MUTEX);
 	}
-	const enum mn_result result = mn_normalize(&pData->options, (const char *)text,
+	const enum mn_result result = mn_normalize(&pData->options, &origin, (const char *)text,
 		(size_t)len, &tree);
 	if(mustFree)
 		free(text);
 	MsgSetParseSuccess(pMsg, result != MN_UNRECOGNISED);
+	countResult(pData, result, tree);
 	if(tree != NULL)
 		addTree(pWrkrData, pMsg, tree);
 ENDdoAction
@@ -288,9 +342,84 @@ finalize_it:
 	RETiRet;
 }
 
+static void
+reportRulebaseError(void *const cookie, const char *const message)
+{
+	(void)cookie;
+	parser_errmsg("mmmailnorm: %s", message);
+}
+
+/* The shipped rulebase ($MAILNORM_RULEBASE_DIR, for running from a build tree, else where
+ * make install put it) and the user's, whose rules are tried first. */
+static rsRetVal
+loadRules(instanceData *const pData, const char *const userRulebase)
+{
+	DEFiRet;
+	char shipped[4096];
+	const char *const dir = getenv("MAILNORM_RULEBASE_DIR");
+	snprintf(shipped, sizeof(shipped), "%s/%s", dir != NULL ? dir : MAILNORM_RULEBASE_DIR,
+		SHIPPED_RULEBASE);
+	pData->rules = mn_rules_load(shipped, userRulebase, reportRulebaseError, NULL);
+	if(pData->rules == NULL)
+		ABORT_FINALIZE(RS_RET_ERR_LIBLOGNORM_SAMPDB_LOAD);
+	pData->options.rules = pData->rules;
+finalize_it:
+	RETiRet;
+}
+
+static void
+readStatsNotifier(statsobj_t *const stats, void *const ctx)
+{
+	instanceData *const pData = ctx;
+	struct mn_correlator_stats cache;
+	(void)stats;
+	if(pData->options.correlator == NULL)
+		return;
+	mn_correlator_get_stats(pData->options.correlator, &cache);
+	pData->ctrCorrelated = cache.correlated;
+	pData->ctrCacheEntries = cache.entries;
+	pData->ctrCacheEvictions = cache.evictions;
+	pData->ctrCacheExpired = cache.expired;
+}
+
+/* impstats: one object per action, named by statsName (default "mmmailnorm"). */
+static rsRetVal
+setupStats(instanceData *const pData)
+{
+	DEFiRet;
+	const struct { const char *name; intctr_t *ctr; int flags; } counters[] = {
+		{ "recognised.sendmail", &pData->ctrSendmail, CTR_FLAG_RESETTABLE },
+		{ "recognised.sun_mta", &pData->ctrSunMta, CTR_FLAG_RESETTABLE },
+		{ "partial", &pData->ctrPartial, CTR_FLAG_RESETTABLE },
+		{ "failed", &pData->ctrFailed, CTR_FLAG_RESETTABLE },
+		{ "correlated", &pData->ctrCorrelated, CTR_FLAG_NONE },
+		{ "cache.entries", &pData->ctrCacheEntries, CTR_FLAG_NONE },
+		{ "cache.evictions", &pData->ctrCacheEvictions, CTR_FLAG_NONE },
+		{ "cache.expired", &pData->ctrCacheExpired, CTR_FLAG_NONE },
+	};
+	STATSCOUNTER_INIT(pData->ctrSendmail, pData->mutCtrSendmail);
+	STATSCOUNTER_INIT(pData->ctrSunMta, pData->mutCtrSunMta);
+	STATSCOUNTER_INIT(pData->ctrPartial, pData->mutCtrPartial);
+	STATSCOUNTER_INIT(pData->ctrFailed, pData->mutCtrFailed);
+	CHKiRet(statsobj.Construct(&pData->stats));
+	CHKiRet(statsobj.SetName(pData->stats,
+		pData->statsName != NULL ? pData->statsName : (uchar *)"mmmailnorm"));
+	CHKiRet(statsobj.SetOrigin(pData->stats, (uchar *)"mmmailnorm"));
+	for(size_t i = 0 ; i < sizeof(counters) / sizeof(counters[0]) ; ++i)
+		CHKiRet(statsobj.AddCounter(pData->stats, (uchar *)counters[i].name, ctrType_IntCtr,
+			counters[i].flags, counters[i].ctr));
+	CHKiRet(statsobj.SetReadNotifier(pData->stats, readStatsNotifier, pData));
+	CHKiRet(statsobj.ConstructFinalize(pData->stats));
+finalize_it:
+	RETiRet;
+}
+
 BEGINnewActInst
 	struct cnfparamvals *pvals;
 	char *variableName = NULL;
+	char *userRulebase = NULL;
+	int correlate = 0;
+	long maxEntries = DEFAULT_CORRELATION_MAX_ENTRIES, ttl = DEFAULT_CORRELATION_TTL;
 CODESTARTnewActInst
 	if((pvals = nvlstGetParams(lst, &actpblk, NULL)) == NULL)
 		ABORT_FINALIZE(RS_RET_MISSING_CNFPARAMS);
@@ -317,6 +446,21 @@ CODESTARTnewActInst
 			CHKiRet(setFormats(pData, pvals[i].val.d.ar));
 		} else if(!strcmp(param, "timezone")) {
 			CHKiRet(setTimezone(pData, pvals[i].val.d.estr));
+		} else if(!strcmp(param, "rulebase")) {
+			CHKmalloc(userRulebase = es_str2cstr(pvals[i].val.d.estr, NULL));
+		} else if(!strcmp(param, "correlate")) {
+			correlate = (int)pvals[i].val.d.n;
+		} else if(!strcmp(param, "correlation.maxentries")) {
+			maxEntries = (long)pvals[i].val.d.n;
+		} else if(!strcmp(param, "correlation.ttl")) {
+			ttl = (long)pvals[i].val.d.n;
+			if(ttl < 0) {
+				parser_errmsg("mmmailnorm: correlation.ttl must be 0 (no expiry) or a "
+					"number of seconds, not %ld", ttl);
+				ABORT_FINALIZE(RS_RET_INVALID_PARAMS);
+			}
+		} else if(!strcmp(param, "statsname")) {
+			CHKmalloc(pData->statsName = (uchar *)es_str2cstr(pvals[i].val.d.estr, NULL));
 		} else {
 			LogError(0, RS_RET_INTERNAL_ERROR,
 				"mmmailnorm: program error, parameter '%s' not handled", param);
@@ -334,8 +478,15 @@ CODESTARTnewActInst
 		/* reports an unknown property itself */
 		CHKiRet(msgPropDescrFill(pData->variable, (uchar *)variableName, strlen(variableName)));
 	}
+	CHKiRet(loadRules(pData, userRulebase));
+	if(correlate) {
+		pData->options.correlator = mn_correlator_new((size_t)maxEntries, ttl);
+		CHKmalloc(pData->options.correlator);
+	}
+	CHKiRet(setupStats(pData));
 CODE_STD_FINALIZERnewActInst
 	free(variableName);
+	free(userRulebase);
 	cnfparamvalsDestruct(pvals, &actpblk);
 ENDnewActInst
 
@@ -343,6 +494,7 @@ NO_LEGACY_CONF_parseSelectorAct
 
 BEGINmodExit
 CODESTARTmodExit
+	objRelease(statsobj, CORE_COMPONENT);
 ENDmodExit
 
 BEGINqueryEtryPt
@@ -357,5 +509,6 @@ BEGINmodInit()
 CODESTARTmodInit
 	*ipIFVersProvided = CURR_MOD_IF_VERSION;
 CODEmodInit_QueryRegCFSLineHdlr
+	CHKiRet(objUse(statsobj, CORE_COMPONENT));
 	DBGPRINTF("mmmailnorm: built against rsyslog %s\n", VERSION);
 ENDmodInit

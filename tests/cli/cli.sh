@@ -73,5 +73,33 @@ check_json '[d["sun_mta"]["time"] for d in docs] == ["1998-01-19T19:16:57.64-05:
 [ $? -eq 2 ] || fail "bad timezone: exit status not 2"
 grep -q "bad timezone 'Mars/Olympus'" "$dir/err" || fail "bad timezone message: $(cat "$dir/err")"
 
+# --correlate: an entry older than --correlation-ttl is gone (the order of the cases is in
+# tests/golden/correlate; time needs a live test)
+from='Nov  7 13:52:47 mx1 sm-mta[100]: qA7LqlqC029841: from=<alice@example.org>, size=1, class=0, nrcpts=1, relay=localhost'
+to='Nov  7 13:52:48 mx1 sm-mta[101]: qA7LqlqC029841: to=<bob@example.com>, delay=00:00:01, mailer=local, pri=1, dsn=2.0.0, stat=Sent'
+{ echo "$from"; sleep 2.5; echo "$to"; } | "$MAILNORM" --correlate --correlation-ttl=1 >"$dir/out" 2>/dev/null
+check_json '"correlated" not in docs[1]["sendmail"]' <"$dir/out" || fail "expired entry still correlated"
+{ echo "$from"; sleep 2.5; echo "$to"; } | "$MAILNORM" --correlate --correlation-ttl=60 >"$dir/out" 2>/dev/null
+check_json 'docs[1]["sendmail"]["correlated"] is True' <"$dir/out" || fail "entry within its ttl not correlated"
+"$MAILNORM" --correlate --correlation-max-entries=0 </dev/null >/dev/null 2>"$dir/err"
+[ $? -eq 2 ] || fail "--correlation-max-entries=0: exit status not 2"
+
+# --rulebase: a user's rule is tried before the shipped ones; a broken file is refused
+# with liblognorm's file and line
+cat >"$dir/user.rulebase" <<'RULES'
+version=2
+rule=other,success:lost input channel from %source.relay:string-to{"extradata":" to "}% to %sendmail.daemon:word% after %sendmail.phase:word%
+RULES
+tail -1 "$dir/in.log" | "$MAILNORM" --rulebase="$dir/user.rulebase" >"$dir/out" 2>"$dir/err" || fail "--rulebase run failed"
+check_json 'docs[0]["event"]["action"] == "other" and docs[0]["event"]["outcome"] == "success" and docs[0]["sendmail"]["phase"] == "rcpt" and docs[0]["source"]["ip"] == "192.0.2.1" and "unparsed" not in docs[0]' <"$dir/out" ||
+	fail "user rule did not fire: $(cat "$dir/out")"
+printf 'version=2\nrule=other:%%x:nosuchtype%%\n' >"$dir/bad.rulebase"
+"$MAILNORM" --rulebase="$dir/bad.rulebase" </dev/null >/dev/null 2>"$dir/err"
+[ $? -eq 2 ] || fail "bad rulebase: exit status not 2"
+grep -q "bad.rulebase\[2\]: invalid field type 'nosuchtype'" "$dir/err" || fail "bad rulebase message: $(cat "$dir/err")"
+"$MAILNORM" --rulebase="$dir/missing.rulebase" </dev/null >/dev/null 2>"$dir/err"
+[ $? -eq 2 ] || fail "missing rulebase: exit status not 2"
+grep -q "cannot read rulebase $dir/missing.rulebase" "$dir/err" || fail "missing rulebase message: $(cat "$dir/err")"
+
 [ $failures -eq 0 ] && echo "PASS: mailnorm CLI"
 exit $((failures > 0))

@@ -54,8 +54,23 @@ accepts 'timezone="local"'
 accepts 'timezone="+05:30"'
 accepts 'timezone="-08:00"'
 rejects 'timezone="Europe/Berlin"' "mmmailnorm: invalid timezone 'Europe/Berlin'"
+accepts 'correlate="on" correlation.maxEntries="10" correlation.ttl="0" statsName="mail"'
+rejects 'correlation.ttl="-1"' "mmmailnorm: correlation.ttl must be 0 (no expiry) or a number of seconds, not -1"
+rejects 'correlation.maxEntries="0"' "correlation.maxentries"
+# a user's rulebase: read at config time, with liblognorm's file and line for an error in it
+printf 'version=2\nrule=other:lost input channel from %%-:rest%%\n' >"$TEST_DIR/good.rulebase"
+printf 'version=2\nrule=other:%%x:word%%\nrule=other:%%y:nosuchtype%%\n' >"$TEST_DIR/bad.rulebase"
+accepts "rulebase=\"$TEST_DIR/good.rulebase\""
+rejects "rulebase=\"$TEST_DIR/bad.rulebase\"" "mmmailnorm: rulebase file $TEST_DIR/bad.rulebase[3]: invalid field type 'nosuchtype'"
+rejects "rulebase=\"$TEST_DIR/none.rulebase\"" "mmmailnorm: cannot read rulebase $TEST_DIR/none.rulebase"
 rejects 'timezone="+25:00"' "mmmailnorm: invalid timezone '+25:00'"
 rejects 'formats=["sendmail", "postfix"]' "mmmailnorm: unknown format 'postfix'"
 rejects 'useRawMsg="on" variable="$!text"' "mmmailnorm: 'variable' and 'useRawMsg' cannot be used together"
 rejects 'variable="nosuchproperty"' "invalid property 'nosuchproperty'"
 rejects 'useRawMsg="maybe"' "parameter 'userawmsg' must be \"on\" or \"off\""
+# the shipped rulebase is part of the installation: without it the action is refused
+if MAILNORM_RULEBASE_DIR="$TEST_DIR/nowhere" validate ''; then
+	fail "config accepted without the shipped rulebase"
+fi
+grep -qF "mmmailnorm: cannot read rulebase $TEST_DIR/nowhere/sendmail.rulebase" "$TEST_DIR/validation" ||
+	{ cat "$TEST_DIR/validation"; fail "no message for the missing shipped rulebase"; }

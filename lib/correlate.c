@@ -1,0 +1,411 @@
+/* correlate.c - the sendmail from= line and the to= lines of the same message arrive as
+ * separate messages; this cache, keyed by (host, queue id), keeps what the from= line said
+ * and adds it to each to= line (SPEC §7).
+ *
+ * Bounded by entries (least recently used goes first) and by age; every stored text is
+ * capped, so an entry's size is bounded too. One mutex guards the table: it is held only
+ * for hashing and copying a few hundred bytes, never while building JSON or doing I/O.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "correlate.h"
+#include "tree.h"
+
+enum text_field { KEY, FROM, MESSAGE_ID, PROTO, ADDRESS, DOMAIN, IP, USER, RELATED_QID, TEXT_FIELDS };
+
+/* Longest stored text of each field; longer ones are cut (sendmail itself caps from= at
+ * 200 and msgid= at 100 characters). */
+static const size_t text_caps[TEXT_FIELDS] = {
+	[KEY] = 320, [FROM] = 256, [MESSAGE_ID] = 256, [PROTO] = 24, [ADDRESS] = 256,
+	[DOMAIN] = 256, [IP] = 46, [USER] = 128, [RELATED_QID] = 32,
+};
+
+/* What a from= line (or a DSN/clone line) told about a message. */
+struct facts {
+	int64_t size, nrcpts; /* -1: not known */
+	const char *text[TEXT_FIELDS]; /* NULL: not known */
+};
+
+struct entry {
+	struct entry *chain;         /* next in the hash bucket */
+	struct entry *newer, *older; /* the LRU list */
+	uint64_t hash;
+	time_t stored;
+	struct facts facts; /* texts point into data */
+	char data[];
+};
+
+struct mn_correlator {
+	pthread_mutex_t lock;
+	struct entry **buckets;
+	size_t nbuckets; /* a power of two */
+	struct entry *newest, *oldest;
+	size_t entries, max_entries;
+	long ttl;
+	struct mn_correlator_stats stats;
+};
+
+struct mn_correlator *mn_correlator_new(size_t max_entries, long ttl_seconds)
+{
+	struct mn_correlator *c = calloc(1, sizeof *c);
+	if (!c || max_entries == 0)
+		goto fail;
+	c->nbuckets = 64;
+	while (c->nbuckets < max_entries && c->nbuckets < ((size_t)1 << 24))
+		c->nbuckets <<= 1;
+	c->buckets = calloc(c->nbuckets, sizeof *c->buckets);
+	if (!c->buckets)
+		goto fail;
+	c->max_entries = max_entries;
+	c->ttl = ttl_seconds;
+	pthread_mutex_init(&c->lock, NULL);
+	return c;
+fail:
+	free(c);
+	return NULL;
+}
+
+void mn_correlator_free(struct mn_correlator *c)
+{
+	if (!c)
+		return;
+	for (struct entry *e = c->newest, *next; e; e = next) {
+		next = e->older;
+		free(e);
+	}
+	free(c->buckets);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+void mn_correlator_get_stats(struct mn_correlator *c, struct mn_correlator_stats *stats)
+{
+	pthread_mutex_lock(&c->lock);
+	*stats = c->stats;
+	stats->entries = c->entries;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static uint64_t hash_of(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* ---- the table, called with the lock held ---------------------------------------------- */
+
+static void unlink_lru(struct mn_correlator *c, struct entry *e)
+{
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		c->newest = e->older;
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		c->oldest = e->newer;
+}
+
+static void push_newest(struct mn_correlator *c, struct entry *e)
+{
+	e->newer = NULL;
+	e->older = c->newest;
+	if (c->newest)
+		c->newest->newer = e;
+	c->newest = e;
+	if (!c->oldest)
+		c->oldest = e;
+}
+
+static struct entry **slot_of(struct mn_correlator *c, const char *key, uint64_t hash)
+{
+	struct entry **slot = &c->buckets[hash & (c->nbuckets - 1)];
+	while (*slot && ((*slot)->hash != hash || strcmp((*slot)->facts.text[KEY], key) != 0))
+		slot = &(*slot)->chain;
+	return slot;
+}
+
+static void remove_entry(struct mn_correlator *c, struct entry *e)
+{
+	struct entry **slot = slot_of(c, e->facts.text[KEY], e->hash);
+	*slot = e->chain;
+	unlink_lru(c, e);
+	c->entries--;
+	free(e);
+}
+
+static bool expired(const struct mn_correlator *c, const struct entry *e, time_t now)
+{
+	return c->ttl > 0 && now - e->stored > c->ttl;
+}
+
+/* Takes e (allocated by the caller) into the table, replacing an entry of the same key. */
+static void insert(struct mn_correlator *c, struct entry *e, time_t now)
+{
+	struct entry **slot = slot_of(c, e->facts.text[KEY], e->hash);
+	if (*slot)
+		remove_entry(c, *slot);
+	while (c->oldest && (c->entries >= c->max_entries || expired(c, c->oldest, now))) {
+		if (expired(c, c->oldest, now))
+			c->stats.expired++;
+		else
+			c->stats.evictions++;
+		remove_entry(c, c->oldest);
+	}
+	slot = slot_of(c, e->facts.text[KEY], e->hash);
+	e->chain = NULL;
+	*slot = e;
+	push_newest(c, e);
+	c->entries++;
+}
+
+/* ---- facts <-> entries and trees --------------------------------------------------------- */
+
+static size_t capped_length(const char *s, enum text_field f)
+{
+	size_t n = strlen(s);
+	return n > text_caps[f] ? text_caps[f] : n;
+}
+
+static struct entry *new_entry(const struct facts *facts, time_t now)
+{
+	size_t total = 0;
+	for (int f = 0; f < TEXT_FIELDS; f++)
+		if (facts->text[f])
+			total += capped_length(facts->text[f], f) + 1;
+	struct entry *e = malloc(sizeof *e + total);
+	if (!e)
+		return NULL;
+	char *p = e->data;
+	e->facts.size = facts->size;
+	e->facts.nrcpts = facts->nrcpts;
+	for (int f = 0; f < TEXT_FIELDS; f++) {
+		e->facts.text[f] = NULL;
+		if (!facts->text[f])
+			continue;
+		size_t n = capped_length(facts->text[f], f);
+		memcpy(p, facts->text[f], n);
+		p[n] = '\0';
+		e->facts.text[f] = p;
+		p += n + 1;
+	}
+	e->hash = hash_of(e->facts.text[KEY]);
+	e->stored = now;
+	return e;
+}
+
+static const char *string_at(struct fjson_object *tree, const char *a, const char *b, const char *c)
+{
+	struct fjson_object *o = tree;
+	const char *path[] = {a, b, c};
+	for (int i = 0; i < 3 && path[i]; i++)
+		if (!fjson_object_object_get_ex(o, path[i], &o))
+			return NULL;
+	if (fjson_object_is_type(o, fjson_type_array))
+		o = fjson_object_array_length(o) > 0 ? fjson_object_array_get_idx(o, 0) : NULL;
+	return o && fjson_object_is_type(o, fjson_type_string) ? fjson_object_get_string(o) : NULL;
+}
+
+static int64_t number_at(struct fjson_object *tree, const char *a, const char *b)
+{
+	struct fjson_object *o;
+	if (fjson_object_object_get_ex(tree, a, &o) && fjson_object_object_get_ex(o, b, &o) &&
+	    fjson_object_is_type(o, fjson_type_int))
+		return fjson_object_get_int64(o);
+	return -1;
+}
+
+/* "host\nqid": both parts of the key in one string. */
+static bool make_key(char *buf, size_t size, const char *host, const char *qid)
+{
+	size_t h = strlen(host), q = strlen(qid);
+	if (h + q + 2 > size)
+		return false;
+	memcpy(buf, host, h);
+	buf[h] = '\n';
+	memcpy(buf + h + 1, qid, q + 1);
+	return true;
+}
+
+static void facts_of_from_line(struct fjson_object *tree, struct facts *f)
+{
+	f->size = number_at(tree, "sendmail", "size");
+	f->nrcpts = number_at(tree, "sendmail", "nrcpts");
+	f->text[FROM] = string_at(tree, "email", "from", "address");
+	f->text[MESSAGE_ID] = string_at(tree, "email", "message_id", NULL);
+	f->text[PROTO] = string_at(tree, "sendmail", "proto", NULL);
+	f->text[ADDRESS] = string_at(tree, "source", "address", NULL);
+	f->text[DOMAIN] = string_at(tree, "source", "domain", NULL);
+	f->text[IP] = string_at(tree, "source", "ip", NULL);
+	f->text[USER] = string_at(tree, "user", "name", NULL);
+}
+
+static bool has(struct fjson_object *tree, const char *a, const char *b, const char *c)
+{
+	struct fjson_object *o = tree;
+	const char *path[] = {a, b, c};
+	for (int i = 0; i < 3 && path[i]; i++)
+		if (!fjson_object_object_get_ex(o, path[i], &o))
+			return false;
+	return true;
+}
+
+static void put_text(struct fjson_object *tree, const char *path, const char *text)
+{
+	if (text)
+		mn_tree_put_str(tree, path, text);
+}
+
+/* Adds the facts to a to= line's tree, never replacing what the line says itself. */
+static void enrich(struct fjson_object *tree, const struct facts *f)
+{
+	if (f->text[FROM] && !has(tree, "email", "from", "address"))
+		mn_tree_append_str(tree, "email.from.address", f->text[FROM]);
+	if (!has(tree, "email", "message_id", NULL))
+		put_text(tree, "email.message_id", f->text[MESSAGE_ID]);
+	if (f->size >= 0 && !has(tree, "sendmail", "size", NULL))
+		mn_tree_put_int(tree, "sendmail.size", f->size);
+	if (f->nrcpts >= 0 && !has(tree, "sendmail", "nrcpts", NULL))
+		mn_tree_put_int(tree, "sendmail.nrcpts", f->nrcpts);
+	if (!has(tree, "sendmail", "proto", NULL))
+		put_text(tree, "sendmail.proto", f->text[PROTO]);
+	if (!has(tree, "source", NULL, NULL)) {
+		put_text(tree, "source.address", f->text[ADDRESS]);
+		put_text(tree, "source.domain", f->text[DOMAIN]);
+		put_text(tree, "source.ip", f->text[IP]);
+		if (f->text[DOMAIN])
+			mn_tree_append_unique(tree, "related.hosts", mn_span_make(f->text[DOMAIN], strlen(f->text[DOMAIN])));
+		if (f->text[IP])
+			mn_tree_append_unique(tree, "related.ip", mn_span_make(f->text[IP], strlen(f->text[IP])));
+	}
+	if (!has(tree, "user", "name", NULL))
+		put_text(tree, "user.name", f->text[USER]);
+	if (!has(tree, "sendmail", "related_qid", NULL))
+		put_text(tree, "sendmail.related_qid", f->text[RELATED_QID]);
+	mn_tree_put_true(tree, "sendmail.correlated");
+}
+
+/* ---- the public operations ---------------------------------------------------------------- */
+
+static void remember(struct mn_correlator *c, struct facts *f, time_t now)
+{
+	struct entry *e = new_entry(f, now);
+	if (!e)
+		return;
+	pthread_mutex_lock(&c->lock);
+	insert(c, e, now);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Copies the entry of key (if any, and not expired) into buf; f's texts point into buf. */
+static bool recall(struct mn_correlator *c, const char *key, struct facts *f, char *buf, size_t size, time_t now)
+{
+	bool found = false;
+	uint64_t hash = hash_of(key);
+	pthread_mutex_lock(&c->lock);
+	struct entry *e = *slot_of(c, key, hash);
+	if (e && expired(c, e, now)) {
+		c->stats.expired++;
+		remove_entry(c, e);
+		e = NULL;
+	}
+	if (e) {
+		char *p = buf;
+		*f = e->facts;
+		for (int i = 0; i < TEXT_FIELDS; i++) {
+			if (!e->facts.text[i])
+				continue;
+			size_t n = strlen(e->facts.text[i]) + 1;
+			if ((size_t)(p + n - buf) > size) {
+				f->text[i] = NULL;
+				continue;
+			}
+			memcpy(p, e->facts.text[i], n);
+			f->text[i] = p;
+			p += n;
+		}
+		unlink_lru(c, e);
+		push_newest(c, e);
+		found = true;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return found;
+}
+
+#define KEY_SIZE 340
+#define FACTS_SIZE 1600 /* more than the sum of text_caps */
+
+/* DSN and clone lines link two queue ids: the new message inherits the old one's facts
+ * (a clone is the same envelope) or at least its id (a DSN is a new message about it). */
+static void link_related(struct mn_correlator *c, const char *host, const char *from_qid, const char *to_qid,
+			 const struct facts *inherited, time_t now)
+{
+	char key[KEY_SIZE];
+	struct facts f = {.size = -1, .nrcpts = -1};
+	if (inherited)
+		f = *inherited;
+	if (!make_key(key, sizeof key, host, to_qid))
+		return;
+	f.text[KEY] = key;
+	f.text[RELATED_QID] = from_qid;
+	remember(c, &f, now);
+}
+
+/* A clone line names the old and the new id (in either order, by sendmail version): the
+ * one the cache knows passes its facts to the other. A DSN line's second id is the new
+ * message, which only learns the first id. */
+static void link_lines(struct mn_correlator *c, const char *host, const char *qid, const char *related,
+		       bool clone, time_t now)
+{
+	char key[KEY_SIZE], buf[FACTS_SIZE];
+	struct facts f;
+	if (!clone) {
+		link_related(c, host, qid, related, NULL, now);
+		return;
+	}
+	if (make_key(key, sizeof key, host, qid) && recall(c, key, &f, buf, sizeof buf, now))
+		link_related(c, host, qid, related, &f, now);
+	else if (make_key(key, sizeof key, host, related) && recall(c, key, &f, buf, sizeof buf, now))
+		link_related(c, host, related, qid, &f, now);
+}
+
+bool mn_correlate(struct mn_correlator *c, const char *host, struct fjson_object *tree, time_t now)
+{
+	const char *qid = string_at(tree, "email", "local_id", NULL);
+	const char *module = string_at(tree, "event", "module", NULL);
+	char key[KEY_SIZE], buf[FACTS_SIZE];
+	if (!c || !qid || !module || strcmp(module, "sendmail") != 0)
+		return false;
+	const char *header_host = string_at(tree, "sendmail", "host", NULL);
+	if (header_host) /* the line's own header names the MTA host better than the relay */
+		host = header_host;
+	if (!make_key(key, sizeof key, host ? host : "", qid))
+		return false;
+
+	const char *action = string_at(tree, "event", "action", NULL);
+	const char *related = string_at(tree, "sendmail", "related_qid", NULL);
+	if (has(tree, "sendmail", "from", NULL)) {
+		struct facts f = {.size = -1, .nrcpts = -1}, earlier;
+		facts_of_from_line(tree, &f);
+		if (recall(c, key, &earlier, buf, sizeof buf, now)) /* keep a DSN's link */
+			f.text[RELATED_QID] = earlier.text[RELATED_QID];
+		f.text[KEY] = key;
+		remember(c, &f, now);
+	} else if (has(tree, "sendmail", "to", NULL)) {
+		struct facts f;
+		if (!recall(c, key, &f, buf, sizeof buf, now))
+			return false;
+		enrich(tree, &f);
+		pthread_mutex_lock(&c->lock);
+		c->stats.correlated++;
+		pthread_mutex_unlock(&c->lock);
+		return true;
+	} else if (related && action && (!strcmp(action, "notified") || !strcmp(action, "cloned"))) {
+		link_lines(c, host ? host : "", qid, related, !strcmp(action, "cloned"), now);
+	}
+	return false;
+}

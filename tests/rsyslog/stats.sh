@@ -1,0 +1,47 @@
+#!/bin/bash
+# impstats counters of an mmmailnorm action after a known input: recognised per format,
+# partial, failed, correlated, cache entries and evictions.
+. "${srcdir:-.}/tests/rsyslog/harness.sh"
+
+cat >"$TEST_DIR/input" <<'LINES'
+<22>Nov  7 13:52:47 mx1 sm-mta[100]: qA7LqlqC000001: from=<a@example.org>, size=1, class=0, nrcpts=1, relay=localhost
+<22>Nov  7 13:52:47 mx1 sm-mta[100]: qA7LqlqC000002: from=<b@example.org>, size=1, class=0, nrcpts=1, relay=localhost
+<22>Nov  7 13:52:47 mx1 sm-mta[100]: qA7LqlqC000003: from=<c@example.org>, size=1, class=0, nrcpts=1, relay=localhost
+<22>Nov  7 13:52:48 mx1 sm-mta[101]: qA7LqlqC000003: to=<d@example.com>, delay=00:00:01, mailer=local, pri=1, dsn=2.0.0, stat=Sent
+<22>Nov  7 13:52:48 mx1 sm-mta[101]: qA7LqlqC000003: no rule knows this free text
+<20>Nov  7 13:52:49 mx1 imta: 19-Feb-1998 17:02:08.70 tcp_local    +            O TCP|206.184.139.12|25|192.160.253.66|1244 SMTP
+<20>Nov  7 13:52:49 mx1 imta: 19-Feb-1998 17:02:27.05 tcp_local    +            C TCP|206.184.139.12|25|192.160.253.66|1244 SMTP
+<13>Nov  7 13:52:50 mx1 kernel: eth0: link up
+<13>Nov  7 13:52:50 mx1 cron[5]: (root) CMD (true)
+LINES
+
+{ conf_header; conf_tcp_input; } >"$TEST_DIR/rsyslog.conf"
+cat >>"$TEST_DIR/rsyslog.conf" <<CONF
+module(load="impstats" interval="1" format="json" log.syslog="off" log.file="$TEST_DIR/stats")
+ruleset(name="mail") {
+	action(type="mmmailnorm" correlate="on" correlation.maxEntries="2" statsName="mailstats")
+	action(type="omfile" file="$TEST_DIR/output" template="RSYSLOG_FileFormat")
+}
+CONF
+
+expected='{"name": "mailstats", "origin": "mmmailnorm", "recognised.sendmail": 5, "recognised.sun_mta": 2,
+ "partial": 1, "failed": 2, "correlated": 1, "cache.entries": 2, "cache.evictions": 1, "cache.expired": 0}'
+
+# The latest mailstats line equals the expectation (impstats writes one per interval).
+stats_match() {
+	"$PYTHON3" - "$TEST_DIR/stats" "$expected" <<'CHECK'
+import json, sys
+try:
+    lines = [json.loads(l.split(": ", 1)[1]) for l in open(sys.argv[1]) if '"name": "mailstats"' in l]
+except FileNotFoundError:
+    sys.exit(1)
+sys.exit(0 if lines and lines[-1] == json.loads(sys.argv[2]) else 1)
+CHECK
+}
+
+start_rsyslogd
+send_tcp "$TEST_DIR/input"
+wait_for_lines "$TEST_DIR/output" 9
+wait_for "impstats to report $expected (last: $(grep mailstats "$TEST_DIR/stats" 2>/dev/null | tail -1))" stats_match
+stop_rsyslogd
+echo "PASS: impstats counters"

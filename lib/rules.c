@@ -105,6 +105,11 @@ struct mn_rules *mn_rules_load(const char *shipped_file, const char *user_file, 
 	return rules;
 }
 
+static mn_span span_of(struct fjson_object *string)
+{
+	return mn_span_make(fjson_object_get_string(string), (size_t)fjson_object_get_string_len(string));
+}
+
 /* rule=<action>[,<outcome>]:... */
 static void put_tags(struct fjson_object *tree, struct fjson_object *tags)
 {
@@ -122,28 +127,78 @@ static void put_tags(struct fjson_object *tree, struct fjson_object *tags)
 
 static bool is_array_field(const char *name)
 {
-	static const char *const arrays[] = {"email.from.address", "email.to.address", "related.ip",
-					     "related.hosts", NULL};
+	static const char *const arrays[] = {"related.ip", "related.hosts", NULL};
 	for (const char *const *a = arrays; *a; a++)
 		if (!strcmp(name, *a))
 			return true;
 	return false;
 }
 
-static mn_span span_of(struct fjson_object *string)
+/* Fields that hold a list in one piece of text (doc/fields.md, free-text lines). */
+static const struct {
+	const char *name, *separator;
+} lists[] = {
+	{"sendmail.mech_available", " "},
+	{"sendmail.mech_allowed", " "},
+	{"sendmail.missing_fds", ", "},
+};
+
+static bool put_list(struct fjson_object *tree, const char *name, mn_span text)
 {
-	return mn_span_make(fjson_object_get_string(string), (size_t)fjson_object_get_string_len(string));
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		if (strcmp(name, lists[i].name) != 0)
+			continue;
+		size_t sep = strlen(lists[i].separator);
+		while (text.len) {
+			size_t n = 0;
+			while (n < text.len && !(text.len - n >= sep && !memcmp(text.p + n, lists[i].separator, sep)))
+				n++;
+			if (n)
+				mn_tree_append_span(tree, name, mn_span_make(text.p, n));
+			text = mn_span_from(text, n + sep);
+		}
+		return true;
+	}
+	return false;
+}
+
+/* "<addr>" gives addr, "<>" the null sender "" (as in key=value lines). */
+static bool put_address(struct fjson_object *tree, const char *name, mn_span text)
+{
+	if (strcmp(name, "email.from.address") != 0 && strcmp(name, "email.to.address") != 0)
+		return false;
+	mn_tree_append_span(tree, name, mn_span_unwrap(mn_span_trim(text), '<', '>'));
+	return true;
+}
+
+/* An end a rule names by ip and/or domain instead of a relay gets its address and its
+ * related.* entries, as a relay would give them. */
+static void complete_end(struct fjson_object *tree, const char *side)
+{
+	struct fjson_object *end, *ip = NULL, *domain = NULL;
+	if (!fjson_object_object_get_ex(tree, side, &end) || fjson_object_object_get_ex(end, "address", NULL))
+		return;
+	fjson_object_object_get_ex(end, "ip", &ip);
+	fjson_object_object_get_ex(end, "domain", &domain);
+	if (ip)
+		mn_tree_append_unique(tree, "related.ip", span_of(ip));
+	if (domain)
+		mn_tree_append_unique(tree, "related.hosts", span_of(domain));
+	if (ip || domain)
+		fjson_object_object_add(end, "address", fjson_object_get(ip ? ip : domain));
 }
 
 static void put_field(struct fjson_object *tree, const char *name, struct fjson_object *value)
 {
 	bool is_string = fjson_object_is_type(value, fjson_type_string);
 	if (is_string && !strcmp(name, "source.relay"))
-		mn_sendmail_put_relay(tree, span_of(value), "source");
+		mn_sendmail_put_relay(tree, mn_span_trim(span_of(value)), "source");
 	else if (is_string && !strcmp(name, "destination.relay"))
-		mn_sendmail_put_relay(tree, span_of(value), "destination");
+		mn_sendmail_put_relay(tree, mn_span_trim(span_of(value)), "destination");
 	else if (is_string && !strcmp(name, "smtp.reply"))
 		mn_sendmail_put_reply(tree, span_of(value));
+	else if (is_string && (put_list(tree, name, span_of(value)) || put_address(tree, name, span_of(value))))
+		;
 	else if (is_string && is_array_field(name))
 		mn_tree_append_span(tree, name, span_of(value));
 	else if (is_string) /* re-made: the input's bytes may not be UTF-8 */
@@ -169,6 +224,8 @@ static bool apply(ln_ctx ctx, mn_span body, struct fjson_object *tree)
 			if (strcmp(name, "event.tags") != 0)
 				put_field(tree, name, fjson_object_iter_peek_value(&it));
 		}
+		complete_end(tree, "source");
+		complete_end(tree, "destination");
 	}
 	if (result)
 		fjson_object_put(result);

@@ -18,6 +18,7 @@ packages=(
 	libestr-dev libfastjson-dev liblognorm-dev liblognorm-utils zlib1g-dev uuid-dev
 	dpkg-dev debian-archive-keyring
 	python3 valgrind
+	clang libclang-rt-14-dev
 )
 # The configure options that give a config.h matching Debian's rsyslogd in everything that
 # changes struct layouts (NDEBUG above all); configure.ac checks the result.

@@ -210,9 +210,19 @@ static void put_field(struct fjson_object *tree, const char *name, struct fjson_
 static bool apply(ln_ctx ctx, mn_span body, struct fjson_object *tree)
 {
 	struct fjson_object *result = NULL, *tags = NULL;
+	char stack[2048];
 	if (!ctx)
 		return false;
-	int rc = ln_normalize(ctx, body.p, body.len, &result);
+	/* ln_normalize() takes a length but reads up to a NUL too (liblognorm 2.0.6 copies the
+	 * whole message with strlen when no rule matches): give it a terminated copy */
+	char *text = body.len < sizeof stack ? stack : malloc(body.len + 1);
+	if (!text)
+		return false;
+	memcpy(text, body.p, body.len);
+	text[body.len] = '\0';
+	int rc = ln_normalize(ctx, text, body.len, &result);
+	if (text != stack)
+		free(text);
 	bool matched = rc == 0 && result && !fjson_object_object_get_ex(result, "unparsed-data", NULL);
 	if (matched) {
 		fjson_object_object_get_ex(result, "event.tags", &tags);

@@ -1,0 +1,15 @@
+/* libFuzzer target: a sendmail line through the framing and key=value parser and its tree. */
+#include <stdint.h>
+
+#include "sendmail.h"
+#include "tree.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mn_kv pairs[64];
+	struct mn_sendmail_line line;
+	enum mn_sendmail_shape shape = mn_sendmail_parse((const char *)data, size, NULL, &line, pairs, 64);
+	if (shape != MN_SM_NOT_SENDMAIL)
+		fjson_object_put(mn_sendmail_tree(&line, shape, NULL));
+	return 0;
+}

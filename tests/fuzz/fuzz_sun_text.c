@@ -1,0 +1,21 @@
+/* libFuzzer target: a Sun MTA text entry (LOG_FORMAT 1-3) through the parser and its tree. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "sun_mta.h"
+#include "timezone.h"
+#include "tree.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mn_sun_item items[64];
+	struct mn_sun_entry entry;
+	static const struct mn_timezone utc = {.fixed = true};
+	char *scratch = malloc(size + 1);
+	if (!scratch)
+		return 0;
+	if (mn_sun_parse((const char *)data, size, &entry, items, 64, scratch) != MN_SUN_NONE)
+		fjson_object_put(mn_sun_tree(&entry, &utc));
+	free(scratch);
+	return 0;
+}

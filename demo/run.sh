@@ -23,14 +23,15 @@ cleanup() {
 trap cleanup EXIT
 
 cp "$demo_dir/sendmail.log" "$work/maillog"
+cp "$demo_dir/mail.log_current" "$work/mail.log_current"
 sed -e "s|@WORKDIR@|$work|" -e "s|@MODULE@|$MMMAILNORM|" \
-	-e "s|@MAILLOG@|$work/maillog|" -e "s|@OUTPUT@|$work/output|" \
+	-e "s|@MAILLOG@|$work/maillog|" -e "s|@SUNLOG@|$work/mail.log_current|" -e "s|@OUTPUT@|$work/output|" \
 	"$demo_dir/rsyslog.conf.in" >"$work/rsyslog.conf"
 
 "$RSYSLOGD" -n -C -i "$work/rsyslogd.pid" -f "$work/rsyslog.conf" 2>"$work/rsyslogd.err" &
 rsyslogd_pid=$!
 
-lines=$(wc -l <"$work/maillog")
+lines=$(cat "$work/maillog" "$work/mail.log_current" | wc -l)
 deadline=$((SECONDS + 30))
 while [ ! -f "$work/output" ] || [ "$(wc -l <"$work/output")" -lt "$lines" ]; do
 	if ! kill -0 "$rsyslogd_pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
@@ -46,4 +47,4 @@ rsyslogd_pid=
 
 cat "$work/output"
 recognised=$(grep -c '"mail":' "$work/output" || true)
-echo "demo: rsyslogd $("$RSYSLOGD" -v | sed -n '1s/^rsyslogd *\([^ ]*\).*/\1/p') with mmmailnorm normalized $lines lines of demo/sendmail.log, recognised $recognised (see doc/fields.md)" >&2
+echo "demo: rsyslogd $("$RSYSLOGD" -v | sed -n '1s/^rsyslogd *\([^ ]*\).*/\1/p') with mmmailnorm normalized $lines lines of demo/sendmail.log and demo/mail.log_current, recognised $recognised (see doc/fields.md)" >&2

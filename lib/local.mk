@@ -23,3 +23,13 @@ bin_PROGRAMS += mailnorm
 mailnorm_SOURCES = src/mailnorm.c
 mailnorm_CPPFLAGS = -I$(srcdir)/lib $(LIBFASTJSON_CFLAGS) -DMAILNORM_RULEBASE_DIR='"$(rulebasedir)"'
 mailnorm_LDADD = lib/libmailnorm.la $(LIBLOGNORM_LIBS) $(LIBFASTJSON_LIBS)
+
+# The same CLI built with AddressSanitizer and UndefinedBehaviorSanitizer (leaks included):
+# make check runs the golden and CLI tests through it too (tests/sanitized.sh).
+check_PROGRAMS += tests/mailnorm-sanitized
+tests_mailnorm_sanitized_SOURCES = src/mailnorm.c $(lib_libmailnorm_la_SOURCES)
+tests_mailnorm_sanitized_CPPFLAGS = $(mailnorm_CPPFLAGS) $(LIBLOGNORM_CFLAGS)
+tests_mailnorm_sanitized_CFLAGS = $(AM_CFLAGS) -pthread -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+tests_mailnorm_sanitized_LDFLAGS = -fsanitize=address,undefined
+tests_mailnorm_sanitized_LDADD = $(LIBLOGNORM_LIBS) $(LIBFASTJSON_LIBS) -lpthread

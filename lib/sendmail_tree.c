@@ -80,6 +80,9 @@ static void add_unparsed_pair(struct fjson_object *root, struct mn_kv kv)
 	mn_tree_add_unparsed(root, mn_span_make(kv.key.p, (size_t)(kv.value.p + kv.value.len - kv.key.p)));
 }
 
+/* Far beyond any queue lifetime, and small enough that the seconds fit in 64 bits. */
+#define MAX_DURATION_HOURS ((int64_t)1000000000)
+
 /* HH:MM:SS or D+HH:MM:SS */
 static bool parse_duration(mn_span s, int64_t *seconds)
 {
@@ -95,7 +98,8 @@ static bool parse_duration(mn_span s, int64_t *seconds)
 		return false;
 	if (!mn_parse_int(mn_span_make(s.p, (size_t)(c1 - s.p)), &h) ||
 	    !mn_parse_int(mn_span_make(c1 + 1, 2), &m) || !mn_parse_int(mn_span_make(s.p + s.len - 2, 2), &sec) ||
-	    h < 0 || m < 0 || m > 59 || sec < 0 || sec > 59 || days > INT64_MAX / 86400 - 1)
+	    h < 0 || m < 0 || m > 59 || sec < 0 || sec > 59 || days > MAX_DURATION_HOURS / 24 ||
+	    h > MAX_DURATION_HOURS)
 		return false;
 	*seconds = days * 86400 + h * 3600 + m * 60 + sec;
 	return true;

@@ -1,0 +1,74 @@
+#!/bin/bash
+# Sustained load: LOADTEST_LINES (default 200000; make loadtest: 1,000,000) mixed sendmail
+# and Sun MTA lines through rsyslogd with the module (imptcp, 4 workers, correlation on).
+# Every line must come out, as valid JSON; rsyslogd's RSS after the second half must stay
+# within 8 MiB of its RSS after the first half (the warm-up: queues, buffers and the
+# correlation cache have reached their size by then). Prints the counts and both figures.
+. "${srcdir:-.}/tests/rsyslog/harness.sh"
+
+lines=${LOADTEST_LINES:-200000}
+warmup=$((lines / 2))
+TIMEOUT_SECONDS=${TIMEOUT_SECONDS:-600}
+
+# The golden inputs, cycled, with fresh queue ids so that the correlation cache keeps
+# filling (and evicting: maxEntries is 5000).
+"$PYTHON3" - "$TEST_DIR/input" "$lines" "$srcdir"/tests/golden/*/*.txt <<'INPUT'
+import itertools, os, re, sys
+sys.path.insert(0, os.path.join(os.path.dirname(sys.argv[3]), "..", "..", "tools"))
+import golden
+out, count = sys.argv[1], int(sys.argv[2])
+bodies = []
+for path in sys.argv[3:]:
+    for case in golden.read_cases(path)[0]:
+        text = case["input"]
+        if "\n" not in text and "\x00" not in text:
+            bodies.append(text.encode("utf-8", "surrogateescape"))
+qid = re.compile(rb"\b[0-9A-Za-z]{8}[0-9]{6}\b")
+with open(out, "wb") as f:
+    for i, body in zip(range(count), itertools.cycle(bodies)):
+        body = qid.sub(b"L%07dq%06d" % (i // 7, i % 1000000), body)
+        f.write(b"<22>Nov 22 10:00:00 mx%d sm-mta[1]: " % (i % 5) + body + b"\n")
+INPUT
+
+{ conf_header; } >"$TEST_DIR/rsyslog.conf"
+cat >>"$TEST_DIR/rsyslog.conf" <<CONF
+module(load="imptcp")
+input(type="imptcp" address="127.0.0.1" port="0" listenPortFileName="$TEST_DIR/port" ruleset="mail")
+template(name="tree" type="string" string="%\$!mail%\n")
+ruleset(name="mail" queue.type="LinkedList" queue.size="100000" queue.workerThreads="4"
+        queue.dequeueBatchSize="256") {
+	action(type="mmmailnorm" correlate="on" correlation.maxEntries="5000" timezone="UTC")
+	action(type="omfile" file="$TEST_DIR/output" template="tree")
+}
+CONF
+
+rss_kib() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$RSYSLOGD_PID/status"
+}
+
+start_rsyslogd
+head -n "$warmup" "$TEST_DIR/input" >"$TEST_DIR/warmup"
+tail -n +$((warmup + 1)) "$TEST_DIR/input" >"$TEST_DIR/rest"
+start=$SECONDS
+send_tcp "$TEST_DIR/warmup"
+wait_for_lines "$TEST_DIR/output" "$warmup"
+rss_warm=$(rss_kib)
+send_tcp "$TEST_DIR/rest"
+wait_for_lines "$TEST_DIR/output" "$lines"
+rss_end=$(rss_kib)
+elapsed=$((SECONDS - start))
+stop_rsyslogd
+
+"$PYTHON3" - "$TEST_DIR/output" "$lines" <<'CHECK' || fail "output lines differ"
+import json, sys
+n = 0
+with open(sys.argv[1], "rb") as f:
+    for n, line in enumerate(f, 1):
+        json.loads(line.decode("utf-8")) if line.strip() else None
+if n != int(sys.argv[2]):
+    sys.exit(f"{sys.argv[2]} lines in, {n} out")
+CHECK
+echo "load: $lines lines in, $lines out, all valid JSON, ${elapsed}s;" \
+	"rsyslogd RSS ${rss_warm} KiB after warm-up, ${rss_end} KiB at the end"
+[ $((rss_end - rss_warm)) -le 8192 ] || fail "RSS grew by $((rss_end - rss_warm)) KiB"
+echo "PASS: sustained load"

@@ -12,7 +12,10 @@
  * - wrkrInstanceData_t (one per worker thread) holds the worker's scratch buffer for
  *   variable names; only its own thread touches it.
  * - mn_normalize() allocates a new tree per call. The rules (liblognorm contexts) are
- *   read-only after loading and shared, as mmnormalize shares its context. The correlation
+ *   read-only after loading and shared, as mmnormalize shares its context. A HUP loads a
+ *   new set and publishes it under rulesLock with a new generation number; a worker sees
+ *   the number change (one atomic read per message, no lock) and then, under the lock,
+ *   swaps its reference; a set is freed when its last user has moved on. The correlation
  *   cache is shared by all workers and guards itself with one mutex, held only while it
  *   copies a few hundred bytes (lib/correlate.c).
  * - The stats counters are rsyslog's atomic counters; the cache's own figures are copied
@@ -57,8 +60,11 @@ typedef struct _instanceData {
 	uchar *container;          /* msgAddJSON() name of the container: "!mail", "!", ".x" ... */
 	sbool useRawMsg;           /* parse %rawmsg% instead of %msg% */
 	msgPropDescr_t *variable;  /* parse this property instead of %msg%; NULL: %msg% */
-	struct mn_options options; /* formats, zone of Sun MTA timestamps, rules, correlator */
-	struct mn_rules *rules;    /* owned; options.rules points here */
+	struct mn_options options; /* formats, zone of Sun MTA timestamps, correlator */
+	char *userRulebase;        /* the rulebase parameter, for reloading on HUP */
+	pthread_mutex_t rulesLock; /* guards rules and every rulesRef_t's refs */
+	struct rulesRef *rules;    /* the newest set */
+	unsigned rulesGeneration;  /* bumped (under rulesLock) when rules changes */
 	uchar *statsName;
 	statsobj_t *stats;
 	STATSCOUNTER_DEF(ctrSendmail, mutCtrSendmail)
@@ -69,8 +75,16 @@ typedef struct _instanceData {
 	intctr_t ctrCorrelated, ctrCacheEntries, ctrCacheEvictions, ctrCacheExpired;
 } instanceData;
 
+/* A loaded set of rules and the number of holders (the action and its workers). */
+typedef struct rulesRef {
+	struct mn_rules *rules;
+	int refs;
+} rulesRef_t;
+
 typedef struct wrkrInstanceData {
 	instanceData *pData;
+	rulesRef_t *rules;         /* the set this worker uses */
+	unsigned rulesGeneration;
 	/* "<container>!<key>", rebuilt for every top-level key of a tree (see addTree) */
 	uchar *keyPath;
 	size_t keyPathSize;
@@ -121,12 +135,37 @@ ENDfreeCnf
 
 BEGINcreateInstance
 CODESTARTcreateInstance
+	pthread_mutex_init(&pData->rulesLock, NULL);
 ENDcreateInstance
+
+/* Drops one holder of a set of rules; the last one frees it. Called with rulesLock held. */
+static void
+releaseRules(rulesRef_t *const set)
+{
+	if(set != NULL && --set->refs == 0) {
+		mn_rules_free(set->rules);
+		free(set);
+	}
+}
+
+/* Moves the worker to the newest set of rules. */
+static void
+adoptRules(wrkrInstanceData_t *const pWrkrData)
+{
+	instanceData *const pData = pWrkrData->pData;
+	pthread_mutex_lock(&pData->rulesLock);
+	releaseRules(pWrkrData->rules);
+	pWrkrData->rules = pData->rules;
+	pWrkrData->rules->refs++;
+	pWrkrData->rulesGeneration = pData->rulesGeneration;
+	pthread_mutex_unlock(&pData->rulesLock);
+}
 
 BEGINcreateWrkrInstance
 CODESTARTcreateWrkrInstance
 	pWrkrData->keyPath = NULL;
 	pWrkrData->keyPathSize = 0;
+	adoptRules(pWrkrData);
 ENDcreateWrkrInstance
 
 BEGINisCompatibleWithFeature
@@ -138,7 +177,11 @@ CODESTARTfreeInstance
 	if(pData->stats != NULL)
 		statsobj.Destruct(&pData->stats);
 	mn_correlator_free(pData->options.correlator);
-	mn_rules_free(pData->rules);
+	pthread_mutex_lock(&pData->rulesLock);
+	releaseRules(pData->rules);
+	pthread_mutex_unlock(&pData->rulesLock);
+	pthread_mutex_destroy(&pData->rulesLock);
+	free(pData->userRulebase);
 	free(pData->statsName);
 	free(pData->container);
 	if(pData->variable != NULL) {
@@ -149,6 +192,9 @@ ENDfreeInstance
 
 BEGINfreeWrkrInstance
 CODESTARTfreeWrkrInstance
+	pthread_mutex_lock(&pWrkrData->pData->rulesLock);
+	releaseRules(pWrkrData->rules);
+	pthread_mutex_unlock(&pWrkrData->pData->rulesLock);
 	free(pWrkrData->keyPath);
 ENDfreeWrkrInstance
 
@@ -243,7 +289,12 @@ BEGINdoAction_NoStrings
 	/* rsyslog took the syslog header off %msg%: its host keys the correlation, and its
 	 * program recognises sendmail lines that have no queue id */
 	struct mn_origin origin = { getHOSTNAME(pMsg), NULL };
+	struct mn_options options;
 CODESTARTdoAction
+	if(__atomic_load_n(&pData->rulesGeneration, __ATOMIC_ACQUIRE) != pWrkrData->rulesGeneration)
+		adoptRules(pWrkrData); /* a HUP loaded new rules */
+	options = pData->options;
+	options.rules = pWrkrData->rules->rules;
 	if(pData->useRawMsg) {
 		getRawMsg(pMsg, &text, &len);
 	} else if(pData->variable != NULL) {
@@ -253,7 +304,7 @@ CODESTARTdoAction
 		len = getMSGLen(pMsg);
 		origin.program = (const char *)getProgramName(pMsg, LOCK_MUTEX);
 	}
-	const enum mn_result result = mn_normalize(&pData->options, &origin, (const char *)text,
+	const enum mn_result result = mn_normalize(&options, &origin, (const char *)text,
 		(size_t)len, &tree);
 	if(mustFree)
 		free(text);
@@ -342,30 +393,56 @@ finalize_it:
 	RETiRet;
 }
 
+/* A rulebase error while the configuration is read belongs to the config file's line. */
 static void
-reportRulebaseError(void *const cookie, const char *const message)
+reportConfigError(void *const cookie, const char *const message)
 {
 	(void)cookie;
 	parser_errmsg("mmmailnorm: %s", message);
 }
 
-/* The shipped rulebase ($MAILNORM_RULEBASE_DIR, for running from a build tree, else where
- * make install put it) and the user's, whose rules are tried first. */
+static void
+reportHupError(void *const cookie, const char *const message)
+{
+	(void)cookie;
+	LogError(0, RS_RET_ERR_LIBLOGNORM_SAMPDB_LOAD, "mmmailnorm: %s", message);
+}
+
+/* Loads the shipped rulebase ($MAILNORM_RULEBASE_DIR, for running from a build tree, else
+ * where make install put it) and the user's, whose rules are tried first, and makes them
+ * the newest set. On an error the set in use stays. */
 static rsRetVal
-loadRules(instanceData *const pData, const char *const userRulebase)
+loadRules(instanceData *const pData, const mn_error_fn report)
 {
 	DEFiRet;
 	char shipped[4096];
+	rulesRef_t *set = NULL;
 	const char *const dir = getenv("MAILNORM_RULEBASE_DIR");
 	snprintf(shipped, sizeof(shipped), "%s/%s", dir != NULL ? dir : MAILNORM_RULEBASE_DIR,
 		SHIPPED_RULEBASE);
-	pData->rules = mn_rules_load(shipped, userRulebase, reportRulebaseError, NULL);
-	if(pData->rules == NULL)
+	CHKmalloc(set = calloc(1, sizeof(*set)));
+	set->refs = 1; /* the action's own reference */
+	set->rules = mn_rules_load(shipped, pData->userRulebase, report, NULL);
+	if(set->rules == NULL)
 		ABORT_FINALIZE(RS_RET_ERR_LIBLOGNORM_SAMPDB_LOAD);
-	pData->options.rules = pData->rules;
+	pthread_mutex_lock(&pData->rulesLock);
+	releaseRules(pData->rules);
+	pData->rules = set;
+	__atomic_store_n(&pData->rulesGeneration, pData->rulesGeneration + 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&pData->rulesLock);
+	set = NULL;
 finalize_it:
+	free(set);
 	RETiRet;
 }
+
+/* HUP re-reads the rulebases, so that a changed rule takes effect without a restart. */
+BEGINdoHUP
+CODESTARTdoHUP
+	if(loadRules(pData, reportHupError) != RS_RET_OK)
+		LogError(0, RS_RET_ERR_LIBLOGNORM_SAMPDB_LOAD,
+			"mmmailnorm: rulebases not reloaded on HUP, the rules loaded before stay in use");
+ENDdoHUP
 
 static void
 readStatsNotifier(statsobj_t *const stats, void *const ctx)
@@ -417,7 +494,6 @@ finalize_it:
 BEGINnewActInst
 	struct cnfparamvals *pvals;
 	char *variableName = NULL;
-	char *userRulebase = NULL;
 	int correlate = 0;
 	long maxEntries = DEFAULT_CORRELATION_MAX_ENTRIES, ttl = DEFAULT_CORRELATION_TTL;
 CODESTARTnewActInst
@@ -447,7 +523,7 @@ CODESTARTnewActInst
 		} else if(!strcmp(param, "timezone")) {
 			CHKiRet(setTimezone(pData, pvals[i].val.d.estr));
 		} else if(!strcmp(param, "rulebase")) {
-			CHKmalloc(userRulebase = es_str2cstr(pvals[i].val.d.estr, NULL));
+			CHKmalloc(pData->userRulebase = es_str2cstr(pvals[i].val.d.estr, NULL));
 		} else if(!strcmp(param, "correlate")) {
 			correlate = (int)pvals[i].val.d.n;
 		} else if(!strcmp(param, "correlation.maxentries")) {
@@ -478,7 +554,7 @@ CODESTARTnewActInst
 		/* reports an unknown property itself */
 		CHKiRet(msgPropDescrFill(pData->variable, (uchar *)variableName, strlen(variableName)));
 	}
-	CHKiRet(loadRules(pData, userRulebase));
+	CHKiRet(loadRules(pData, reportConfigError));
 	if(correlate) {
 		pData->options.correlator = mn_correlator_new((size_t)maxEntries, ttl);
 		CHKmalloc(pData->options.correlator);
@@ -486,7 +562,6 @@ CODESTARTnewActInst
 	CHKiRet(setupStats(pData));
 CODE_STD_FINALIZERnewActInst
 	free(variableName);
-	free(userRulebase);
 	cnfparamvalsDestruct(pvals, &actpblk);
 ENDnewActInst
 
@@ -503,6 +578,7 @@ CODEqueryEtryPt_STD_OMOD_QUERIES
 CODEqueryEtryPt_STD_OMOD8_QUERIES
 CODEqueryEtryPt_STD_CONF2_QUERIES
 CODEqueryEtryPt_STD_CONF2_OMOD_QUERIES
+CODEqueryEtryPt_doHUP
 ENDqueryEtryPt
 
 BEGINmodInit()

@@ -1,7 +1,8 @@
 #!/bin/bash
 # rsyslogd under valgrind with every code path of the module: the default, root and local
 # containers, a container that already exists, useRawMsg, a variable that rsyslog hands
-# over as a copy to be freed, a line that is not recognised, both formats, two workers. Any invalid
+# over as a copy to be freed, a line that is not recognised, both formats, two workers,
+# correlation, and a HUP that replaces the rules while the workers hold the old ones. Any invalid
 # memory access or definite leak makes valgrind, and so rsyslogd, exit non-zero.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
@@ -24,7 +25,7 @@ cat >>"$TEST_DIR/rsyslog.conf" <<EOF
 template(name="trees" type="string" string="%parsesuccess% %\$!% %\$.raw% %\$.var%\n")
 ruleset(name="mail" queue.type="LinkedList" queue.workerThreads="2") {
 	set \$!mail!origin = "tcp";
-	action(type="mmmailnorm")
+	action(type="mmmailnorm" correlate="on")
 	action(type="mmmailnorm" container="\$!")
 	action(type="mmmailnorm" container="\$.raw" useRawMsg="on")
 	action(type="mmmailnorm" container="\$.var" variable="rawmsg")
@@ -32,5 +33,14 @@ ruleset(name="mail" queue.type="LinkedList" queue.workerThreads="2") {
 }
 EOF
 
-run_over_tcp "$TEST_DIR/input"
+# a HUP in the middle: the rule sets are swapped and the old one freed
+start_rsyslogd
+head -200 "$TEST_DIR/input" >"$TEST_DIR/first"
+tail -n +201 "$TEST_DIR/input" >"$TEST_DIR/second"
+send_tcp "$TEST_DIR/first"
+wait_for_lines "$TEST_DIR/output" 200
+kill -HUP "$RSYSLOGD_PID"
+send_tcp "$TEST_DIR/second"
+wait_for_lines "$TEST_DIR/output" "$(line_count "$TEST_DIR/input")"
+stop_rsyslogd
 [ ! -s "$TEST_DIR/valgrind.log" ] || fail "valgrind reported problems"

@@ -1,9 +1,8 @@
 /* relay.c - split a relay value into host, address, user and the forged flag. */
-#define _POSIX_C_SOURCE 200809L /* inet_pton, strncasecmp */
+#define _POSIX_C_SOURCE 200809L /* inet_pton */
 #include "relay.h"
 
 #include <arpa/inet.h>
-#include <strings.h>
 
 bool mn_is_ip(mn_span s)
 {
@@ -39,14 +38,14 @@ static mn_span take_trailing_address(mn_span *s)
 
 static mn_span without_ipv6_tag(mn_span addr)
 {
-	if (addr.len > 5 && strncasecmp(addr.p, "IPv6:", 5) == 0)
+	if (addr.len > 5 && mn_span_starts_nocase(addr, "IPv6:"))
 		return mn_span_from(addr, 5);
 	return addr;
 }
 
 static void split_user(mn_span *name, struct mn_relay *relay)
 {
-	if (name->len > 6 && strncasecmp(name->p, "IDENT:", 6) == 0)
+	if (name->len > 6 && mn_span_starts_nocase(*name, "IDENT:"))
 		*name = mn_span_from(*name, 6);
 	for (size_t i = name->len; i-- > 0;)
 		if (name->p[i] == '@') {

@@ -25,17 +25,6 @@ static size_t key_length_at(const char *p, const char *end)
 	return (q < end && *q == '=') ? (size_t)(q - p) : 0;
 }
 
-bool mn_key_is(mn_span key, const char *lower)
-{
-	size_t n = strlen(lower);
-	if (key.len != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (tolower((unsigned char)key.p[i]) != lower[i])
-			return false;
-	return true;
-}
-
 /* The ',' of the next ", key=" at or after p, or end. A ", key=" inside an angle
  * bracket pair that closes later (msgid=<a, b=c@d>) is part of the value. */
 static const char *next_separator(const char *p, const char *end)
@@ -131,9 +120,9 @@ static void take_framing(mn_span *s, struct mn_sendmail_line *line)
 /* Where the value of key, starting at v, ends. */
 static const char *value_end(mn_span key, const char *v, const char *end)
 {
-	if (mn_key_is(key, "stat") || mn_key_is(key, "reject"))
+	if (mn_span_eq_nocase(key, "stat") || mn_span_eq_nocase(key, "reject"))
 		return end;
-	if (mn_key_is(key, "reply")) {
+	if (mn_span_eq_nocase(key, "reply")) {
 		const char *stat = last_occurrence(v, end, ", stat=");
 		const char *limit = stat ? stat : end;
 		const char *status = last_occurrence(v, limit, ", status=");
@@ -145,7 +134,7 @@ static const char *value_end(mn_span key, const char *v, const char *end)
 /* STARTTLS= and AUTH= take one word; the rest of their text is not a pair. */
 static bool has_word_value(mn_span key)
 {
-	return mn_key_is(key, "starttls") || mn_key_is(key, "auth");
+	return mn_span_eq_nocase(key, "starttls") || mn_span_eq_nocase(key, "auth");
 }
 
 static size_t word_length(mn_span v)

@@ -36,9 +36,6 @@ struct mn_sendmail_line {
 enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, const char *program,
 					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs);
 
-/* Case-insensitive key comparison with a lower-case literal. */
-bool mn_key_is(mn_span key, const char *lower);
-
 struct fjson_object;
 struct mn_rules;
 

@@ -30,7 +30,7 @@ static const char *const string_keys[] = {
 static bool key_in(mn_span key, const char *const *list)
 {
 	for (; *list; list++)
-		if (mn_key_is(key, *list))
+		if (mn_span_eq_nocase(key, *list))
 			return true;
 	return false;
 }
@@ -42,23 +42,23 @@ static enum line_type line_type_of(const struct mn_sendmail_line *line, const ch
 	*peer = "source";
 	if (line->done)
 		return LINE_OTHER;
-	if (mn_key_is(key, "from"))
+	if (mn_span_eq_nocase(key, "from"))
 		return LINE_FROM;
-	if (mn_key_is(key, "to")) {
+	if (mn_span_eq_nocase(key, "to")) {
 		*peer = "destination";
 		return LINE_TO;
 	}
-	if (mn_key_is(key, "ruleset")) {
+	if (mn_span_eq_nocase(key, "ruleset")) {
 		if (mn_span_eq(value, "tls_server")) /* sendmail, the client, checks the server */
 			*peer = "destination";
 		return LINE_RULESET;
 	}
-	if (mn_key_is(key, "milter"))
+	if (mn_span_eq_nocase(key, "milter"))
 		return LINE_MILTER;
-	if (mn_key_is(key, "starttls") || mn_key_is(key, "auth")) {
+	if (mn_span_eq_nocase(key, "starttls") || mn_span_eq_nocase(key, "auth")) {
 		if (client)
 			*peer = "destination";
-		return mn_key_is(key, "auth") ? LINE_AUTH : LINE_STARTTLS;
+		return mn_span_eq_nocase(key, "auth") ? LINE_AUTH : LINE_STARTTLS;
 	}
 	return LINE_OTHER;
 }
@@ -245,19 +245,19 @@ static void store_pair(struct fjson_object *root, struct facts *f, struct mn_kv 
 			mn_tree_put_int(root, path, n);
 		else
 			add_unparsed_pair(root, kv);
-	} else if (mn_key_is(key, "delay") || mn_key_is(key, "xdelay")) {
+	} else if (mn_span_eq_nocase(key, "delay") || mn_span_eq_nocase(key, "xdelay")) {
 		if (parse_duration(v, &n))
 			mn_tree_put_int(root, path, n);
 		else
 			add_unparsed_pair(root, kv);
-	} else if (mn_key_is(key, "to")) {
+	} else if (mn_span_eq_nocase(key, "to")) {
 		f->to = without_more_marker(v, &f->more);
 		put_recipients(root, f->to);
-	} else if (mn_key_is(key, "ctladdr")) {
+	} else if (mn_span_eq_nocase(key, "ctladdr")) {
 		put_ctladdr(root, v);
-	} else if (mn_key_is(key, "relay")) {
+	} else if (mn_span_eq_nocase(key, "relay")) {
 		mn_sendmail_put_relay(root, v, f->peer);
-	} else if (mn_key_is(key, "stat")) {
+	} else if (mn_span_eq_nocase(key, "stat")) {
 		mn_span detail;
 		f->stat = v;
 		mn_tree_put_span(root, path, v);
@@ -268,18 +268,18 @@ static void store_pair(struct fjson_object *root, struct facts *f, struct mn_kv 
 		mn_tree_put_int(root, path, n);
 	}
 
-	mn_span *slot = mn_key_is(key, "from")      ? &f->from
-			: mn_key_is(key, "msgid")   ? &f->msgid
-			: mn_key_is(key, "dsn")     ? &f->dsn
-			: mn_key_is(key, "mailer")  ? &f->mailer
-			: mn_key_is(key, "reply")   ? &f->reply
-			: mn_key_is(key, "reject")  ? &f->reject
-			: mn_key_is(key, "proto")   ? &f->proto
-			: mn_key_is(key, "version") ? &f->version
-			: mn_key_is(key, "cipher")  ? &f->cipher
-			: mn_key_is(key, "authid")  ? &f->authid
-			: mn_key_is(key, "ruleset") ? &f->ruleset
-			: mn_key_is(key, "arg1")    ? &f->arg1
+	mn_span *slot = mn_span_eq_nocase(key, "from")      ? &f->from
+			: mn_span_eq_nocase(key, "msgid")   ? &f->msgid
+			: mn_span_eq_nocase(key, "dsn")     ? &f->dsn
+			: mn_span_eq_nocase(key, "mailer")  ? &f->mailer
+			: mn_span_eq_nocase(key, "reply")   ? &f->reply
+			: mn_span_eq_nocase(key, "reject")  ? &f->reject
+			: mn_span_eq_nocase(key, "proto")   ? &f->proto
+			: mn_span_eq_nocase(key, "version") ? &f->version
+			: mn_span_eq_nocase(key, "cipher")  ? &f->cipher
+			: mn_span_eq_nocase(key, "authid")  ? &f->authid
+			: mn_span_eq_nocase(key, "ruleset") ? &f->ruleset
+			: mn_span_eq_nocase(key, "arg1")    ? &f->arg1
 						    : NULL;
 	if (slot)
 		*slot = v;

@@ -3,6 +3,7 @@
 #ifndef MAILNORM_SPAN_H
 #define MAILNORM_SPAN_H
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -38,6 +39,23 @@ static inline bool mn_span_ends(mn_span s, const char *lit)
 {
 	size_t n = strlen(lit);
 	return s.len >= n && memcmp(s.p + s.len - n, lit, n) == 0;
+}
+
+/* s starts with lit, letter case aside. */
+static inline bool mn_span_starts_nocase(mn_span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (s.len < n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)s.p[i]) != tolower((unsigned char)lit[i]))
+			return false;
+	return true;
+}
+
+static inline bool mn_span_eq_nocase(mn_span s, const char *lit)
+{
+	return s.len == strlen(lit) && mn_span_starts_nocase(s, lit);
 }
 
 /* The part of s from offset off (clamped) to its end. */

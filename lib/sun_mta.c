@@ -18,6 +18,14 @@ bool mn_sun_add(struct mn_sun_entry *entry, enum mn_sun_field field, mn_span val
 	return true;
 }
 
+const struct mn_sun_item *mn_sun_find(const struct mn_sun_entry *entry, enum mn_sun_field field)
+{
+	for (size_t i = 0; i < entry->nitems; i++)
+		if (entry->items[i].field == field)
+			return &entry->items[i];
+	return NULL;
+}
+
 static bool is_digits(mn_span s)
 {
 	if (s.len == 0)
@@ -251,17 +259,6 @@ static bool is_angle_ids(mn_span s)
 	return s.len >= 2 && s.p[0] == '<' && s.p[s.len - 1] == '>';
 }
 
-static bool starts_nocase(mn_span s, const char *lit)
-{
-	size_t n = strlen(lit);
-	if (s.len < n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (tolower((unsigned char)s.p[i]) != lit[i])
-			return false;
-	return true;
-}
-
 /* ".../queue/channel/[NNN/]ZZ....NN": a path whose file name starts with the two
  * attempt letters (ZZ, ZY, ... YZ) or that lies in a queue directory. */
 static bool is_queue_file(mn_span s)
@@ -297,10 +294,10 @@ static bool is_application(mn_span s)
 /* A counted (LOG_FORMAT=3) field holding the whole connection info. */
 static bool is_counted_connection_info(mn_span s)
 {
-	if (starts_nocase(s, "dns;"))
+	if (mn_span_starts_nocase(s, "dns;"))
 		return true;
 	for (size_t i = 0; i + 4 <= s.len; i++)
-		if (s.p[i] == ' ' && (starts_nocase(mn_span_from(s, i + 1), "dns;") ||
+		if (s.p[i] == ' ' && (mn_span_starts_nocase(mn_span_from(s, i + 1), "dns;") ||
 				      (s.p[i + 1] == '(' && memchr(s.p + i, '[', s.len - i))))
 			return true;
 	return false;
@@ -316,9 +313,9 @@ static size_t connection_info_units(const struct units *us, size_t i, size_t end
 		return i < end && is_counted_connection_info(u[i].s) ? 1 : 0;
 	if (j + 1 < end && !is_group(u[j].s) && is_group(u[j + 1].s) && memchr(u[j + 1].s.p, '[', u[j + 1].s.len))
 		return 2;
-	if (j + 1 < end && starts_nocase(u[j + 1].s, "dns;"))
+	if (j + 1 < end && mn_span_starts_nocase(u[j + 1].s, "dns;"))
 		j++;
-	if (j >= end || !starts_nocase(u[j].s, "dns;"))
+	if (j >= end || !mn_span_starts_nocase(u[j].s, "dns;"))
 		return 0;
 	j++;
 	while (j < end && is_group(u[j].s))
@@ -331,15 +328,15 @@ static size_t connection_info_units(const struct units *us, size_t i, size_t end
 static bool is_username(const struct units *us, size_t i, size_t end)
 {
 	mn_span s = us->u[i].s;
-	if (s.len == 0 || is_group(s) || is_angle_ids(s) || starts_nocase(s, "dns;") || starts_nocase(s, "smtp;") ||
+	if (s.len == 0 || is_group(s) || is_angle_ids(s) || mn_span_starts_nocase(s, "dns;") || mn_span_starts_nocase(s, "smtp;") ||
 	    is_transport(s) || is_digits(s) || memchr(s.p, ' ', s.len))
 		return false;
 	if (s.p[0] == '*' || i + 1 == end)
 		return true;
 	const struct unit *next = &us->u[i + 1];
-	if (starts_nocase(next->s, "dns;")) /* "host dns;host": the remote host, not a user */
+	if (mn_span_starts_nocase(next->s, "dns;")) /* "host dns;host": the remote host, not a user */
 		return false;
-	if (next->gap_before || starts_nocase(next->s, "smtp;") || is_transport(next->s) || is_digits(next->s))
+	if (next->gap_before || mn_span_starts_nocase(next->s, "smtp;") || is_transport(next->s) || is_digits(next->s))
 		return true;
 	return connection_info_units(us, i + 1, end) > 0;
 }
@@ -383,7 +380,7 @@ static void put_free_text(struct mn_sun_entry *e, const struct units *us, size_t
 		return;
 	}
 	for (size_t i = from; i < to; i++)
-		if (starts_nocase(us->u[i].s, "smtp;")) {
+		if (mn_span_starts_nocase(us->u[i].s, "smtp;")) {
 			if (i > from)
 				mn_sun_add(e, MN_SUN_REASON, join(us, from, i));
 			mn_sun_add(e, MN_SUN_DIAGNOSTIC, join(us, i, to));
@@ -506,22 +503,15 @@ static enum mn_sun_kind parse_header_line(struct mn_sun_entry *e, mn_span s)
 	return MN_SUN_HEADER;
 }
 
-static const struct mn_sun_item *find_item(const struct mn_sun_entry *e, enum mn_sun_field field)
-{
-	for (size_t i = 0; i < e->nitems; i++)
-		if (e->items[i].field == field)
-			return &e->items[i];
-	return NULL;
-}
 
 /* A message entry has a "type;address" original recipient, a connection entry a TCP| transport. */
 static bool has_entry_shape(const struct mn_sun_entry *e, enum mn_sun_kind kind)
 {
 	const struct mn_sun_item *it;
 	if (kind == MN_SUN_MESSAGE)
-		return (it = find_item(e, MN_SUN_ORIGINAL_TO)) && is_original_recipient(it->value);
+		return (it = mn_sun_find(e, MN_SUN_ORIGINAL_TO)) && is_original_recipient(it->value);
 	if (kind == MN_SUN_CONNECTION)
-		return find_item(e, MN_SUN_TRANSPORT) != NULL;
+		return mn_sun_find(e, MN_SUN_TRANSPORT) != NULL;
 	return false;
 }
 

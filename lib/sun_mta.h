@@ -76,6 +76,9 @@ enum mn_sun_kind mn_sun_parse_xml(mn_span line, struct mn_sun_entry *entry, char
 /* Appends an item; false when the array is full. */
 bool mn_sun_add(struct mn_sun_entry *entry, enum mn_sun_field field, mn_span value);
 
+/* The first item of that field, or NULL. */
+const struct mn_sun_item *mn_sun_find(const struct mn_sun_entry *entry, enum mn_sun_field field);
+
 struct fjson_object;
 struct mn_timezone;
 

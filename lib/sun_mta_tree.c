@@ -3,7 +3,6 @@
  * entry code, the addresses, the connection fields and the diagnostic. */
 #include <ctype.h>
 #include <stdio.h>
-#include <strings.h>
 
 #include "relay.h"
 #include "smtp.h"
@@ -341,7 +340,7 @@ static void put_dequeue_connection(const struct context *c, mn_span v, const cha
 static void put_connection_info(const struct context *c, mn_span v)
 {
 	for (size_t i = 0; i + 4 <= v.len; i++)
-		if ((i == 0 || v.p[i - 1] == ' ') && strncasecmp(v.p + i, "dns;", 4) == 0) {
+		if ((i == 0 || v.p[i - 1] == ' ') && mn_span_starts_nocase(mn_span_from(v, i), "dns;")) {
 			put_dequeue_connection(c, v, v.p + i);
 			return;
 		}
@@ -354,7 +353,7 @@ static int put_diagnostic(const struct context *c, mn_span v)
 	struct mn_smtp_reply r;
 	mn_span d = mn_span_trim(v);
 	mn_tree_put_span(c->root, "sun_mta.diagnostic", v);
-	if (d.len >= 5 && strncasecmp(d.p, "smtp;", 5) == 0)
+	if (mn_span_starts_nocase(d, "smtp;"))
 		d = mn_span_trim(mn_span_from(d, 5));
 	if (!mn_smtp_reply_parse(d, &r)) {
 		if (d.len)
@@ -369,18 +368,13 @@ static int put_diagnostic(const struct context *c, mn_span v)
 	return r.code;
 }
 
-static bool span_eq_nocase(mn_span s, const char *lit)
-{
-	return s.len == strlen(lit) && strncasecmp(s.p, lit, s.len) == 0;
-}
-
 static void put_header(const struct context *c, mn_span name, mn_span value)
 {
 	mn_tree_put_span(c->root, "sun_mta.header.name", name);
 	mn_tree_put_span(c->root, "sun_mta.header.value", value);
-	if (span_eq_nocase(name, "Message-ID"))
+	if (mn_span_eq_nocase(name, "Message-ID"))
 		mn_tree_put_span(c->root, "email.message_id", mn_span_unwrap(mn_span_trim(value), '<', '>'));
-	else if (span_eq_nocase(name, "Subject"))
+	else if (mn_span_eq_nocase(name, "Subject"))
 		mn_tree_put_span(c->root, "email.subject", value);
 }
 
@@ -495,17 +489,9 @@ static void put_item(const struct context *c, const struct mn_sun_item *it, cons
 	}
 }
 
-static const struct mn_sun_item *find(const struct mn_sun_entry *e, enum mn_sun_field field)
-{
-	for (size_t i = 0; i < e->nitems; i++)
-		if (e->items[i].field == field)
-			return &e->items[i];
-	return NULL;
-}
-
 struct fjson_object *mn_sun_tree(const struct mn_sun_entry *e, const struct mn_timezone *tz)
 {
-	const struct mn_sun_item *code = find(e, MN_SUN_CODE), *direction = find(e, MN_SUN_DIRECTION);
+	const struct mn_sun_item *code = mn_sun_find(e, MN_SUN_CODE), *direction = mn_sun_find(e, MN_SUN_DIRECTION);
 	struct context c = {.root = fjson_object_new_object(), .entry = e};
 	c.action = e->kind == MN_SUN_HEADER ? '>' : code && code->value.len ? code->value.p[0] : 0;
 	/* the remote system is the client of E, J, B, V and inbound (+) entries */
@@ -517,7 +503,7 @@ struct fjson_object *mn_sun_tree(const struct mn_sun_entry *e, const struct mn_t
 	int reply = 0;
 	for (size_t i = 0; i < e->nitems; i++)
 		put_item(&c, &e->items[i], tz, &reply);
-	const struct mn_sun_item *name = find(e, MN_SUN_HEADER_NAME), *value = find(e, MN_SUN_HEADER_VALUE);
+	const struct mn_sun_item *name = mn_sun_find(e, MN_SUN_HEADER_NAME), *value = mn_sun_find(e, MN_SUN_HEADER_VALUE);
 	if (name && value)
 		put_header(&c, name->value, value->value);
 	if (c.action == 'U' && reply)

@@ -19,6 +19,12 @@ packages=(
 	dpkg-dev debian-archive-keyring
 	python3 valgrind
 	clang libclang-rt-14-dev
+	# the storage tests (tests/storage/): Elasticsearch and PostgreSQL outputs, a
+	# PostgreSQL server, the test's certificate, node and npm for the ECS field check
+	# (npm only when there is no npm: Debian's nodejs comes without it, NodeSource's
+	# nodejs has it built in and conflicts with the npm package)
+	rsyslog-elasticsearch rsyslog-pgsql postgresql openssl
+	nodejs $(command -v npm >/dev/null || echo npm)
 )
 # The configure options that give a config.h matching Debian's rsyslogd in everything that
 # changes struct layouts (NDEBUG above all); configure.ac checks the result.
@@ -50,6 +56,9 @@ install_packages() {
 	fi
 	[ "$(id -u)" -eq 0 ] || die "packages missing: ${missing[*]}; run ./setup.sh as root, or install them"
 	step "installing ${missing[*]}"
+	# rsyslog-pgsql would otherwise have dbconfig-common create a database and an
+	# /etc/rsyslog.d/pgsql.conf that sends every message of the system's rsyslogd to it.
+	echo "rsyslog-pgsql rsyslog-pgsql/dbconfig-install boolean false" | debconf-set-selections
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }

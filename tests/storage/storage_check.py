@@ -54,8 +54,7 @@ def finish(summary):
     if problems:
         shown = problems[:60]
         more = f"\n  ... and {len(problems) - 60} more" if len(problems) > 60 else ""
-        print("FAIL: " + summary.split(":")[0] + f": {len(problems)} problem(s)\n  " +
-              "\n  ".join(shown) + more)
+        print(f"FAIL: {len(problems)} problem(s)\n  " + "\n  ".join(shown) + more)
         sys.exit(1)
     print("PASS: " + summary)
 

@@ -62,8 +62,9 @@ typedef struct _instanceData {
 	msgPropDescr_t *variable;  /* parse this property instead of %msg%; NULL: %msg% */
 	struct mn_options options; /* formats, zone of Sun MTA timestamps, correlator */
 	char *userRulebase;        /* the rulebase parameter, for reloading on HUP */
-	pthread_mutex_t rulesLock; /* guards rules and every rulesRef_t's refs */
+	pthread_mutex_t rulesLock; /* guards rules, sets and every set's refs */
 	struct rulesRef *rules;    /* the newest set */
+	struct rulesRef *sets;     /* every set not freed yet, the newest too */
 	unsigned rulesGeneration;  /* bumped (under rulesLock) when rules changes */
 	uchar *statsName;
 	statsobj_t *stats;
@@ -79,6 +80,7 @@ typedef struct _instanceData {
 typedef struct rulesRef {
 	struct mn_rules *rules;
 	int refs;
+	struct rulesRef *next; /* in instanceData's sets */
 } rulesRef_t;
 
 typedef struct wrkrInstanceData {
@@ -138,14 +140,24 @@ CODESTARTcreateInstance
 	pthread_mutex_init(&pData->rulesLock, NULL);
 ENDcreateInstance
 
+static void
+freeRules(rulesRef_t *const set)
+{
+	mn_rules_free(set->rules);
+	free(set);
+}
+
 /* Drops one holder of a set of rules; the last one frees it. Called with rulesLock held. */
 static void
-releaseRules(rulesRef_t *const set)
+releaseRules(instanceData *const pData, rulesRef_t *const set)
 {
-	if(set != NULL && --set->refs == 0) {
-		mn_rules_free(set->rules);
-		free(set);
-	}
+	if(set == NULL || --set->refs > 0)
+		return;
+	rulesRef_t **link = &pData->sets;
+	while(*link != set)
+		link = &(*link)->next;
+	*link = set->next;
+	freeRules(set);
 }
 
 /* Moves the worker to the newest set of rules. */
@@ -154,7 +166,7 @@ adoptRules(wrkrInstanceData_t *const pWrkrData)
 {
 	instanceData *const pData = pWrkrData->pData;
 	pthread_mutex_lock(&pData->rulesLock);
-	releaseRules(pWrkrData->rules);
+	releaseRules(pData, pWrkrData->rules);
 	pWrkrData->rules = pData->rules;
 	pWrkrData->rules->refs++;
 	pWrkrData->rulesGeneration = pData->rulesGeneration;
@@ -177,9 +189,11 @@ CODESTARTfreeInstance
 	if(pData->stats != NULL)
 		statsobj.Destruct(&pData->stats);
 	mn_correlator_free(pData->options.correlator);
-	pthread_mutex_lock(&pData->rulesLock);
-	releaseRules(pData->rules);
-	pthread_mutex_unlock(&pData->rulesLock);
+	/* every set, also those of workers rsyslog cancelled at shutdown without freeing them */
+	for(rulesRef_t *set = pData->sets, *next ; set != NULL ; set = next) {
+		next = set->next;
+		freeRules(set);
+	}
 	pthread_mutex_destroy(&pData->rulesLock);
 	free(pData->userRulebase);
 	free(pData->statsName);
@@ -193,7 +207,7 @@ ENDfreeInstance
 BEGINfreeWrkrInstance
 CODESTARTfreeWrkrInstance
 	pthread_mutex_lock(&pWrkrData->pData->rulesLock);
-	releaseRules(pWrkrData->rules);
+	releaseRules(pWrkrData->pData, pWrkrData->rules);
 	pthread_mutex_unlock(&pWrkrData->pData->rulesLock);
 	free(pWrkrData->keyPath);
 ENDfreeWrkrInstance
@@ -426,7 +440,9 @@ loadRules(instanceData *const pData, const mn_error_fn report)
 	if(set->rules == NULL)
 		ABORT_FINALIZE(RS_RET_ERR_LIBLOGNORM_SAMPDB_LOAD);
 	pthread_mutex_lock(&pData->rulesLock);
-	releaseRules(pData->rules);
+	releaseRules(pData, pData->rules);
+	set->next = pData->sets;
+	pData->sets = set;
 	pData->rules = set;
 	__atomic_store_n(&pData->rulesGeneration, pData->rulesGeneration + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&pData->rulesLock);

@@ -55,3 +55,29 @@ send_tcp_port() {
 	cat "$2" >&3
 	exec 3>&-
 }
+
+# shipped_conf SHIPPED COUNT [SED_EXPRESSION...]: SHIPPED as the test runs it, in
+# $TEST_DIR/rsyslog.conf: the built module, the test's work directory ($TEST_DIR/spool),
+# input files ($TEST_DIR/maillog, $TEST_DIR/mail.log_current) and ports ($tcp_port,
+# $udp_port), and what the sed expressions substitute. Fails unless exactly COUNT lines
+# changed (the shipped file changed: the test must follow) and none of the shipped file's
+# hosts, ports and paths is left.
+shipped_conf() {
+	local shipped=$1 count=$2 changed
+	shift 2
+	mkdir -p "$TEST_DIR/spool"
+	sed -e "s|module(load=\"mmmailnorm\")|module(load=\"$MMMAILNORM\")|" \
+		-e "s|\"/var/spool/rsyslog\"|\"$TEST_DIR/spool\"|g" \
+		-e "s|file=\"/var/log/mail.log\"|file=\"$TEST_DIR/maillog\"|" \
+		-e "s|file=\"/opt/sun/comms/messaging64/log/mail.log_current\"|file=\"$TEST_DIR/mail.log_current\"|" \
+		-e "/type=\"imtcp\"/s|port=\"514\"|port=\"$tcp_port\"|" \
+		-e "/type=\"imudp\"/s|port=\"514\"|port=\"$udp_port\"|" \
+		"$@" "$shipped" >"$TEST_DIR/rsyslog.conf"
+	changed=$(diff "$shipped" "$TEST_DIR/rsyslog.conf" | grep -c '^>' || true)
+	[ "$changed" -eq "$count" ] || fail "expected $count substituted lines in $shipped, got $changed"
+	sed 's/#.*//' "$TEST_DIR/rsyslog.conf" |
+		grep -nE '/var/|/etc/|/opt/|"514"|"9200"|"5432"|"localhost"|load="mmmailnorm"' | grep -v 'port="5432"' &&
+		fail "a host, port or path of $shipped was not substituted"
+	"$RSYSLOGD" -N1 -f "$TEST_DIR/rsyslog.conf" >"$TEST_DIR/validate.out" 2>&1 ||
+		fail "rsyslogd -N1 rejects the configuration: $(cat "$TEST_DIR/validate.out")"
+}

@@ -1,10 +1,16 @@
 # Storage: the shipped Elasticsearch and PostgreSQL configurations, run as they are
 # (doc/elasticsearch/, doc/postgresql/), and the ECS check of the field names.
-TESTS += tests/storage/elasticsearch.sh tests/storage/ecs.sh
+TESTS += tests/storage/elasticsearch.sh tests/storage/ecs.sh tests/storage/postgresql.sh
 EXTRA_DIST += \
 	tests/storage/common.sh \
 	tests/storage/es_receiver.py \
+	tests/storage/pg_scenario.py \
 	tests/storage/storage_check.py \
 	doc/elasticsearch/README.md \
 	doc/elasticsearch/rsyslog.conf \
-	doc/elasticsearch/index-template.json
+	doc/elasticsearch/index-template.json \
+	doc/postgresql/README.md \
+	doc/postgresql/rsyslog.conf \
+	doc/postgresql/schema.sql \
+	doc/postgresql/queries.sql \
+	doc/scaling.md

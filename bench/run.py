@@ -1,0 +1,492 @@
+#!/usr/bin/env python3
+"""`make bench`: the library's and the module's cost per line, against liblognorm's
+lognormalizer, rsyslogd without parsing and rsyslogd with mmnormalize (issue 6). Prints one
+plain-text table (also saved as $BENCH_DIR/table.txt). Never part of `make check`.
+
+Environment (make bench sets the tools; the rest are knobs):
+  BENCH_LINES=1000000     lines per corpus (library and lognormalizer)
+  BENCH_E2E_LINES=        messages per rsyslogd run (default: BENCH_LINES)
+  BENCH_ROUNDS=3          rsyslogd runs per configuration (a, b, c interleaved; median)
+  BENCH_REPEAT=3          timed passes per library figure (median)
+  BENCH_LENGTH_LINES=20000  lines per length bucket and format
+  BENCH_SEED=6            corpus seed
+  BENCH_DIR=/tmp/mailnorm-bench  corpora (kept, keyed by size, seed and gen.py), work files
+  srcdir, CC, LIBFASTJSON_CFLAGS, LIBLOGNORM_LIBS, RSYSLOGD, MMMAILNORM, LOGNORMALIZER
+"""
+import hashlib
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+SRCDIR = os.path.abspath(os.environ.get("srcdir", "."))
+BENCH = os.path.join(SRCDIR, "bench")
+LINES = int(os.environ.get("BENCH_LINES") or 1000000)
+E2E_LINES = int(os.environ.get("BENCH_E2E_LINES") or LINES)
+ROUNDS = int(os.environ.get("BENCH_ROUNDS") or 3)
+REPEAT = int(os.environ.get("BENCH_REPEAT") or 3)
+LENGTH_LINES = int(os.environ.get("BENCH_LENGTH_LINES") or 20000)
+SEED = int(os.environ.get("BENCH_SEED") or 6)
+WORK = os.path.abspath(os.environ.get("BENCH_DIR") or "/tmp/mailnorm-bench")
+CC = os.environ.get("CC") or "cc"
+RSYSLOGD = os.environ.get("RSYSLOGD") or "/usr/sbin/rsyslogd"
+MMMAILNORM = os.path.abspath(os.environ.get("MMMAILNORM")
+                             or os.path.join("plugins", "mmmailnorm", ".libs", "mmmailnorm.so"))
+LOGNORMALIZER = os.environ.get("LOGNORMALIZER") or shutil.which("lognormalizer") or "lognormalizer"
+RULEBASE_DIR = os.environ.get("MAILNORM_RULEBASE_DIR") or os.path.join(SRCDIR, "rulebases")
+TIMEOUT = 300  # seconds for one rsyslogd run to deliver everything
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+ONE_CPU = {max(os.sched_getaffinity(0))}  # library runs are pinned to one core
+WORKERS = 2  # rsyslogd's worker threads in the (a), (b), (c) runs: one per core
+
+# The syslog header of the comparable rules: lognormalizer gets the whole line,
+# mmnormalize rsyslog's msg (header taken off, starts with a space).
+LINE_PREFIX = 'prefix=%timestamp:date-rfc3164% %host:word% %program:char-to{"extradata":"["}%[%pid:number%]: '
+MSG_PREFIX = "prefix=%-:whitespace%"
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def pinned():
+    os.sched_setaffinity(0, ONE_CPU)
+
+
+class Others:
+    """CPU time the rest of the machine (other processes, the hypervisor's steal) used while
+    a figure was measured: the system's busy time less this script's, its children's and
+    rsyslogd's."""
+
+    def __init__(self):
+        self.cpu = self.wall = 0.0
+
+    @staticmethod
+    def busy():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / CLK_TCK  # all but idle and iowait
+
+    @staticmethod
+    def ours(children=True):
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        t = r.ru_utime + r.ru_stime
+        if children:
+            c = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t += c.ru_utime + c.ru_stime
+        return t
+
+    def start(self, children=True):
+        return (time.monotonic(), self.busy(), self.ours(children))
+
+    def stop(self, mark, children=True, also_ours=0.0):
+        wall, busy, ours = mark
+        self.wall += time.monotonic() - wall
+        self.cpu += max(0.0, (self.busy() - busy) - (self.ours(children) - ours) - also_ours)
+
+
+OTHERS = Others()
+
+
+# --- corpora ---------------------------------------------------------------------------------
+
+def corpus(kind, count):
+    """The cached corpus file; made by gen.py when missing (key: kind, count, seed, gen.py)."""
+    with open(os.path.join(BENCH, "gen.py"), "rb") as f:
+        key = hashlib.sha1(f.read()).hexdigest()[:8]
+    path = os.path.join(WORK, "%s-%d-s%d-%s.log" % (kind, count, SEED, key))
+    return path, (None if os.path.exists(path) else
+                  [sys.executable, os.path.join(BENCH, "gen.py"), kind, str(count), "--seed", str(SEED)])
+
+
+def make_corpora(wanted):
+    """Generates the missing corpora, two at a time (2 cores)."""
+    paths, jobs = {}, []
+    for kind, count in wanted:
+        path, cmd = corpus(kind, count)
+        paths[kind] = path
+        if cmd:
+            jobs.append((path, cmd))
+    running = []
+    for path, cmd in jobs:
+        log("generating %s" % os.path.basename(path))
+        out = open(path + ".tmp", "wb")
+        running.append((path, out, subprocess.Popen(cmd, stdout=out)))
+        if len(running) == 2:
+            finish(running.pop(0))
+    while running:
+        finish(running.pop(0))
+    return paths
+
+
+def finish(job):
+    path, out, proc = job
+    if proc.wait() != 0:
+        sys.exit("bench: gen.py failed for %s" % path)
+    out.close()
+    os.rename(path + ".tmp", path)
+
+
+def line_stats(path):
+    n = size = 0
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 24)
+            if not chunk:
+                break
+            n += chunk.count(b"\n")
+            size += len(chunk)
+    return n, size
+
+
+# --- the library -----------------------------------------------------------------------------
+
+def build_mnbench():
+    exe = os.path.join(WORK, "mnbench")
+    lib = os.path.join(SRCDIR, "lib")
+    sources = sorted(os.path.join(lib, f) for f in os.listdir(lib) if f.endswith(".c"))
+    cmd = ([CC, "-std=c11", "-O2", "-g", "-pthread", "-I" + lib]
+           + os.environ.get("LIBFASTJSON_CFLAGS", "-I/usr/include/libfastjson").split()
+           + sources + [os.path.join(BENCH, "mnbench.c"), "-o", exe]
+           + os.environ.get("LIBLOGNORM_LIBS", "-llognorm -lfastjson").split() + ["-lpthread"])
+    log("building mnbench (-O2 -g, lib/*.c)")
+    subprocess.run(cmd, check=True)
+    return exe
+
+
+def mnbench(exe, *args):
+    """Runs mnbench; returns {(format, label): {key: value}}."""
+    env = dict(os.environ, MAILNORM_RULEBASE_DIR=RULEBASE_DIR)
+    mark = OTHERS.start()
+    out = subprocess.run([exe, *args, str(REPEAT)], check=True, stdout=subprocess.PIPE, env=env,
+                         preexec_fn=pinned).stdout.decode()
+    OTHERS.stop(mark)
+    figures = {}
+    for line in out.splitlines():
+        fmt, label, *rest = line.split()
+        figures[(fmt, label)] = dict(kv.split("=", 1) for kv in rest)
+    return figures
+
+
+def rulebase(prefix, name):
+    path = os.path.join(WORK, name)
+    with open(os.path.join(BENCH, "comparable.rules")) as f:
+        rules = f.read()
+    with open(path, "w") as f:
+        f.write("version=2\n%s\n%s" % (prefix, rules))
+    return path
+
+
+def lognormalizer(corpus_path, rb):
+    """Median wall time of REPEAT runs with JSON to /dev/null; then the match counts."""
+    def run(args, out):
+        with open(corpus_path, "rb") as inp:
+            mark = OTHERS.start()
+            t0 = time.perf_counter()
+            # (-t reports on stderr how many lines it left out: not wanted)
+            proc = subprocess.run([LOGNORMALIZER, "-r", rb, *args], stdin=inp, stdout=out,
+                                  stderr=subprocess.DEVNULL if "-t" in args else None, preexec_fn=pinned)
+            elapsed = time.perf_counter() - t0
+            OTHERS.stop(mark)
+        if proc.returncode != 0:
+            sys.exit("bench: lognormalizer failed (%d)" % proc.returncode)
+        return elapsed, proc.stdout
+
+    times = [run(["-e", "json", "-T"], subprocess.DEVNULL)[0] for _ in range(REPEAT)]
+    raw_time, unparsed = run(["-e", "raw", "-P"], subprocess.PIPE)
+    _, partial = run(["-e", "raw", "-t", "partial"], subprocess.PIPE)
+    return {"json": statistics.median(times), "raw": raw_time,
+            "unparsed": unparsed.count(b"\n"), "partial": partial.count(b"\n")}
+
+
+# --- rsyslogd end to end ---------------------------------------------------------------------
+
+def make_feed(corpus_path, feed, count=None):
+    """The rsyslogd feed: the corpus (its first count lines) with a PRI, as a syslog
+    sender writes it."""
+    with open(corpus_path, "rb") as src, open(feed, "wb") as dst:
+        for i, line in enumerate(src):
+            if count is not None and i == count:
+                break
+            dst.write(b"<22>" + line)
+    return feed
+
+
+def e2e_config(d, mode, workers, msg_rulebase):
+    load, action, template = {
+        "a": ("", "", "%msg%\\n"),
+        "b": ('module(load="mmnormalize")',
+              'action(type="mmnormalize" rulebase="%s" path="$!mail")' % msg_rulebase, "%$!mail%\\n"),
+        "c": ('module(load="%s")' % MMMAILNORM, 'action(type="mmmailnorm")', "%$!mail%\\n"),
+    }[mode]
+    return """global(workDirectory="{d}" processInternalMessages="on")
+module(load="imptcp" threads="1")
+{load}
+action(type="omfile" file="{d}/internal.log")
+input(type="imptcp" address="127.0.0.1" port="0" listenPortFileName="{d}/port" ruleset="bench")
+template(name="out" type="string" string="{template}")
+ruleset(name="bench" queue.type="FixedArray" queue.size="250000" queue.dequeueBatchSize="1024"
+        queue.workerThreads="{workers}" queue.workerThreadMinimumMessages="1024") {{
+    {action}
+    action(type="omfile" file="{d}/output" template="out" ioBufferSize="64k")
+}}
+""".format(d=d, load=load, action=action, template=template, workers=workers)
+
+
+def proc_cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+
+
+def proc_hwm_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def wait_until(what, cond, proc, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if proc.poll() is not None:
+            sys.exit("bench: rsyslogd exited while waiting for %s" % what)
+        if time.monotonic() > deadline:
+            sys.exit("bench: timed out waiting for %s" % what)
+        time.sleep(0.05)
+
+
+class OutputCounter:
+    """Counts the lines (and markers) of rsyslogd's output file. It reads only once the file
+    has stopped growing for a moment, so that it does not compete with rsyslogd; the time of
+    the last line is the file's modification time."""
+
+    def __init__(self, path, markers):
+        self.path, self.markers = path, markers
+        self.lines, self.offset, self.rest, self.last_size = 0, 0, b"", -1
+        self.counts = dict.fromkeys(markers, 0)
+
+    def settled_count(self):
+        try:
+            size = os.stat(self.path).st_size
+        except FileNotFoundError:
+            return 0
+        if size != self.last_size:
+            self.last_size = size
+            return self.lines
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            data = f.read()
+        self.offset += len(data)
+        data = self.rest + data
+        cut = data.rfind(b"\n") + 1
+        done, self.rest = data[:cut], data[cut:]
+        self.lines += done.count(b"\n")
+        for m in self.markers:
+            self.counts[m] += done.count(m)
+        return self.lines
+
+
+def e2e_run(mode, workers, feed, count, msg_rulebase, run_under=(), timeout=TIMEOUT):
+    """One rsyslogd run (run_under: a command to run it with, e.g. valgrind)."""
+    d = os.path.join(WORK, "rsyslog-%s-%d" % (mode, workers))
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    with open(os.path.join(d, "rsyslog.conf"), "w") as f:
+        f.write(e2e_config(d, mode, workers, msg_rulebase))
+    env = dict(os.environ, MAILNORM_RULEBASE_DIR=RULEBASE_DIR)
+    proc = subprocess.Popen([*run_under, RSYSLOGD, "-n", "-C", "-i", os.path.join(d, "pid"), "-f",
+                             os.path.join(d, "rsyslog.conf")], env=env,
+                            stdout=open(os.path.join(d, "rsyslogd.out"), "wb"), stderr=subprocess.STDOUT)
+    try:
+        port_file = os.path.join(d, "port")
+        wait_until("the imptcp port", lambda: os.path.exists(port_file) and os.path.getsize(port_file) > 0,
+                   proc, timeout)
+        with open(port_file) as f:
+            port = int(f.read().strip())
+        time.sleep(0.3)  # let startup settle before the CPU reading
+        cpu0 = proc_cpu_seconds(proc.pid)
+        markers = {"a": [], "b": [b'"unparsed-data"', b'"partial"'], "c": [b'"unparsed"']}[mode]
+        counter = OutputCounter(os.path.join(d, "output"), markers)
+        mark = OTHERS.start(children=False)
+        t0 = time.time()
+        with socket.create_connection(("127.0.0.1", port)) as s, open(feed, "rb") as f:
+            while True:
+                chunk = f.read(1 << 22)
+                if not chunk:
+                    break
+                s.sendall(chunk)
+        wait_until("%d output lines" % count, lambda: counter.settled_count() >= count, proc, timeout)
+        t1 = os.stat(counter.path).st_mtime
+        cpu = proc_cpu_seconds(proc.pid) - cpu0
+        OTHERS.stop(mark, children=False, also_ours=cpu)
+        hwm = proc_hwm_kib(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if counter.lines != count:
+        sys.exit("bench: %s: %d messages in, %d lines out" % (mode, count, counter.lines))
+    result = {"rate": count / (t1 - t0), "cpu_per_m": cpu / count * 1e6, "hwm_mib": hwm / 1024.0,
+              "counts": counter.counts}
+    shutil.rmtree(d)
+    return result
+
+
+def median_run(runs):
+    """The run with the median rate (its CPU and RSS figures go with it)."""
+    ordered = sorted(runs, key=lambda r: r["rate"])
+    return ordered[len(ordered) // 2]
+
+
+# --- the table -------------------------------------------------------------------------------
+
+def verdict(ok):
+    return "met" if ok else "NOT met"
+
+
+def table(info, lib, ln, e2e, scaling, lengths):
+    out = []
+    w = out.append
+    w("mailnorm benchmark  %s  %s  (%s)" % (time.strftime("%Y-%m-%d %H:%M"), info["commit"], info["machine"]))
+    other = OTHERS.cpu / OTHERS.wall if OTHERS.wall else 0.0
+    w("other processes used %.0f%% of a core while this measured%s" % (
+        100 * other, "  (figures are low: run it on a quiet machine)" if other > 0.1 else ""))
+    w("corpora (seed %d): sendmail %d lines, avg %.0f B; sun_mta %d lines, avg %.0f B" % (
+        SEED, info["sm_lines"], info["sm_avg"], info["sun_lines"], info["sun_avg"]))
+    w("")
+    w("Library, one core (mnbench -O2; median of %d passes)     lines/s     ns/line   parsed/partial/unrec." % REPEAT)
+    for fmt in ("sendmail", "sun_mta"):
+        for stage, what in (("parse", "parse only"), ("tree", "parse + tree"), ("json", "parse + JSON")):
+            f = lib[(fmt, stage)]
+            ns = float(f["ns"])
+            res = f["result"] if stage != "parse" else "-"
+            w("  %-8s %-44s %10.0f  %9.0f   %s" % (fmt, what, 1e9 / ns, ns, res))
+    lnj = LINES / ln["json"]
+    lnr = LINES / ln["raw"]
+    w("  %-8s %-44s %10.0f  %9.0f   %d/%d/%d" % ("sendmail", "lognormalizer, -e json (parse + JSON)", lnj,
+                                                   1e9 / lnj, LINES - ln["unparsed"] - ln["partial"],
+                                                   ln["partial"], ln["unparsed"]))
+    w("  %-8s %-44s %10.0f  %9.0f" % ("sendmail", "lognormalizer, -e raw -P (parse + tree)", lnr, 1e9 / lnr))
+    sm_json = 1e9 / float(lib[("sendmail", "json")]["ns"])
+    sun_json = 1e9 / float(lib[("sun_mta", "json")]["ns"])
+    w("  lognormalizer rules: bench/comparable.rules; match rate %.2f%% (%.2f%% fully, %.2f%% with a tail)" % (
+        100.0 * (LINES - ln["unparsed"]) / LINES, 100.0 * (LINES - ln["unparsed"] - ln["partial"]) / LINES,
+        100.0 * ln["partial"] / LINES))
+    w("")
+    w("rsyslogd %s end to end: imptcp (loopback, one sender) -> [action] -> omfile," % info["rsyslog"])
+    w("  %d workers, %d messages (sendmail corpus), median of %d runs     msg/s   CPU s/1M msgs  peak RSS MiB" % (
+        WORKERS, E2E_LINES, ROUNDS))
+    names = {"a": "(a) no parsing (%msg%)", "b": "(b) mmnormalize, comparable rules",
+             "c": "(c) mmmailnorm"}
+    for mode in "abc":
+        r = e2e[mode]
+        note = ""
+        if mode == "b":
+            note = "  (%d unparsed, %d partial)" % (r["counts"][b'"unparsed-data"'], r["counts"][b'"partial"'])
+        if mode == "c":
+            note = "  (%d partial)" % r["counts"][b'"unparsed"']
+        w("  %-52s %9.0f  %13.2f  %12.1f%s" % (names[mode], r["rate"], r["cpu_per_m"], r["hwm_mib"], note))
+    ca = e2e["c"]["rate"] / e2e["a"]["rate"]
+    cb = e2e["c"]["rate"] / e2e["b"]["rate"]
+    w("  c/a %.2f   c/b %.2f   CPU per message c/a %.2f, c/b %.2f" % (
+        ca, cb, e2e["c"]["cpu_per_m"] / e2e["a"]["cpu_per_m"], e2e["c"]["cpu_per_m"] / e2e["b"]["cpu_per_m"]))
+    w("")
+    w("Scaling of (c): worker threads -> msg/s (%d: the median run above; 1 and 4: one run each)" % WORKERS)
+    w("  " + "   ".join("%d: %.0f" % (k, scaling[k]) for k in sorted(scaling)))
+    w("")
+    w("Cost vs line length (library, one core; one shape per format, padded with text)")
+    w("  bytes   sendmail to= parse / +JSON ns    sun_mta Q entry parse / +JSON ns")
+    for bucket in sorted({int(label.split(":")[0]) for (_, label) in lengths}):
+        cells = []
+        for fmt in ("sendmail", "sun_mta"):
+            p = lengths.get((fmt, "%d:parse" % bucket))
+            j = lengths.get((fmt, "%d:json" % bucket))
+            cells.append("%8.0f / %6.0f" % (float(p["ns"]), float(j["ns"])) if p and j else "%17s" % "-")
+        w("  %5d   %s             %s" % (bucket, cells[0], cells[1]))
+    w("")
+    w("Targets (issue 6)")
+    w("  library parse + JSON >= 10x lognormalizer (sendmail):  %5.2fx  %s" % (sm_json / lnj, verdict(sm_json >= 10 * lnj)))
+    w("  library parse + JSON >= 1M lines/s/core: sendmail %.2fM %s, sun_mta %.2fM %s" % (
+        sm_json / 1e6, verdict(sm_json >= 1e6), sun_json / 1e6, verdict(sun_json >= 1e6)))
+    w("  end to end c/a >= 0.85:  %.2f  %s" % (ca, verdict(ca >= 0.85)))
+    w("  end to end c/b >= 1.30:  %.2f  %s" % (cb, verdict(cb >= 1.3)))
+    return "\n".join(out) + "\n"
+
+
+
+
+def commit():
+    """HEAD of the source tree, "+" when lib/, plugins/ or rulebases/ have changes."""
+    try:
+        head = subprocess.run(["git", "-C", SRCDIR, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, check=True).stdout.decode().strip()
+        dirty = subprocess.run(["git", "-C", SRCDIR, "status", "--porcelain", "--", "lib", "plugins", "rulebases"],
+                               stdout=subprocess.PIPE, check=True).stdout.strip()
+        return "commit " + head + ("+" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "(not a git checkout)"
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    started = time.monotonic()
+
+    for tool in (RSYSLOGD, MMMAILNORM):
+        if not os.path.exists(tool):
+            sys.exit("bench: %s not found (run make first)" % tool)
+    paths = make_corpora([("sendmail", LINES), ("sun_mta", LINES), ("lengths", LENGTH_LINES)]
+                         + ([("sendmail", E2E_LINES)] if E2E_LINES != LINES else []))
+    sm_path, sun_path = paths["sendmail"], paths["sun_mta"]
+    e2e_path = corpus("sendmail", E2E_LINES)[0]
+    sm_lines, sm_bytes = line_stats(sm_path)
+    sun_lines, sun_bytes = line_stats(sun_path)
+    with open("/proc/cpuinfo") as f:
+        model = re.search(r"model name\s*:\s*(.*)", f.read())
+    rsyslog_version = subprocess.run([RSYSLOGD, "-v"], stdout=subprocess.PIPE).stdout.decode().split()[1]
+    info = {"machine": "%d x %s" % (os.cpu_count(), model.group(1) if model else "?"),
+            "rsyslog": rsyslog_version, "sm_lines": sm_lines, "sm_avg": sm_bytes / sm_lines - 1,
+            "sun_lines": sun_lines, "sun_avg": sun_bytes / sun_lines - 1, "commit": commit()}
+
+    exe = build_mnbench()
+    log("library: sendmail")
+    lib = mnbench(exe, "sendmail", sm_path)
+    log("library: sun_mta")
+    lib.update(mnbench(exe, "sun_mta", sun_path))
+    log("library: line lengths")
+    lengths = mnbench(exe, "lengths", paths["lengths"])
+    log("lognormalizer")
+    ln = lognormalizer(sm_path, rulebase(LINE_PREFIX, "comparable-line.rulebase"))
+
+    feed = make_feed(e2e_path, os.path.join(WORK, "feed.log"))
+    msg_rb = rulebase(MSG_PREFIX, "comparable-msg.rulebase")
+    runs = {"a": [], "b": [], "c": []}
+    for r in range(ROUNDS):
+        for mode in "abc":
+            log("rsyslogd (%s), round %d of %d" % (mode, r + 1, ROUNDS))
+            runs[mode].append(e2e_run(mode, WORKERS, feed, E2E_LINES, msg_rb))
+    e2e = {m: median_run(runs[m]) for m in "abc"}
+    scaling = {WORKERS: e2e["c"]["rate"]}
+    for workers in (1, 4):
+        log("rsyslogd (c), %d workers" % workers)
+        scaling[workers] = e2e_run("c", workers, feed, E2E_LINES, msg_rb)["rate"]
+    os.remove(feed)
+
+    text = table(info, lib, ln, e2e, scaling, lengths)
+    text += "(make bench took %.0f s)\n" % (time.monotonic() - started)
+    with open(os.path.join(WORK, "table.txt"), "w") as f:
+        f.write(text)
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -48,5 +48,7 @@ rss_end=$(rss_kib)
 wait_for "impstats to show $max entries and $((9 * max)) evictions (last: $(grep pressure "$TEST_DIR/stats" 2>/dev/null | tail -1))" cache_full
 stop_rsyslogd
 echo "cache: $((10 * max)) messages through a cache of $max: RSS ${rss_half} KiB at half, ${rss_end} KiB at the end"
-[ $((rss_end - rss_half)) -le 4096 ] || fail "RSS grew by $((rss_end - rss_half)) KiB with a full cache"
+# (under valgrind the RSS is memcheck's own; valgrind checks the leaks itself then)
+[ -n "${MAILNORM_VALGRIND:-}" ] || [ $((rss_end - rss_half)) -le 4096 ] ||
+	fail "RSS grew by $((rss_end - rss_half)) KiB with a full cache"
 echo "PASS: correlation cache under pressure"

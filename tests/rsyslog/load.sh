@@ -70,5 +70,7 @@ if n != int(sys.argv[2]):
 CHECK
 echo "load: $lines lines in, $lines out, all valid JSON, ${elapsed}s;" \
 	"rsyslogd RSS ${rss_warm} KiB after warm-up, ${rss_end} KiB at the end"
-[ $((rss_end - rss_warm)) -le 8192 ] || fail "RSS grew by $((rss_end - rss_warm)) KiB"
+# (under valgrind the RSS is memcheck's own; valgrind checks the leaks itself then)
+[ -n "${MAILNORM_VALGRIND:-}" ] || [ $((rss_end - rss_warm)) -le 8192 ] ||
+	fail "RSS grew by $((rss_end - rss_warm)) KiB"
 echo "PASS: sustained load"

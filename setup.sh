@@ -61,6 +61,12 @@ install_packages() {
 	echo "rsyslog-pgsql rsyslog-pgsql/dbconfig-install boolean false" | debconf-set-selections
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+	# ... and it installs that file anyway: the tests only need ompgsql.so, and the
+	# machine's own rsyslogd must not start writing to a database nobody set up.
+	if [[ " ${missing[*]} " == *" rsyslog-pgsql "* ]] && [ -f /etc/rsyslog.d/pgsql.conf ]; then
+		step "removing /etc/rsyslog.d/pgsql.conf that rsyslog-pgsql installed (not needed here)"
+		rm -f /etc/rsyslog.d/pgsql.conf
+	fi
 }
 
 # The deb-src entries for the private apt configuration: the machine's own Debian archive

@@ -21,7 +21,8 @@ import re
 import subprocess
 import sys
 
-import run
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the source tree
+import run  # noqa: E402
 
 LINES = int(os.environ.get("BENCH_PROFILE_LINES") or 20000)
 OUT = os.path.join(run.WORK, "profile")

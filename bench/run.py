@@ -11,6 +11,9 @@ Environment (make bench sets the tools; the rest are knobs):
   BENCH_LENGTH_LINES=20000  lines per length bucket and format
   BENCH_SEED=6            corpus seed
   BENCH_DIR=/tmp/mailnorm-bench  corpora (kept, keyed by size, seed and gen.py), work files
+  BENCH_QUIET_WAIT=120    seconds to wait in all, before the measurements, for other
+                          processes to leave the cores alone (the table says how much they
+                          used anyway)
   srcdir, CC, LIBFASTJSON_CFLAGS, LIBLOGNORM_LIBS, RSYSLOGD, MMMAILNORM, LOGNORMALIZER
 """
 import hashlib
@@ -41,6 +44,7 @@ MMMAILNORM = os.path.abspath(os.environ.get("MMMAILNORM")
 LOGNORMALIZER = os.environ.get("LOGNORMALIZER") or shutil.which("lognormalizer") or "lognormalizer"
 RULEBASE_DIR = os.environ.get("MAILNORM_RULEBASE_DIR") or os.path.join(SRCDIR, "rulebases")
 TIMEOUT = 300  # seconds for one rsyslogd run to deliver everything
+QUIET_WAIT = float(os.environ.get("BENCH_QUIET_WAIT") or 120)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 ONE_CPU = {max(os.sched_getaffinity(0))}  # library runs are pinned to one core
 WORKERS = 2  # rsyslogd's worker threads in the (a), (b), (c) runs: one per core
@@ -94,6 +98,19 @@ class Others:
 OTHERS = Others()
 
 
+def wait_for_quiet():
+    """Waits until the machine has been idle for a second: the figures need both cores to
+    themselves (other processes: see Others). All waits of a run together take at most
+    BENCH_QUIET_WAIT seconds (default 120), so that a busy machine still gets its table."""
+    global QUIET_WAIT
+    while QUIET_WAIT > 0:
+        before = Others.busy()
+        time.sleep(0.5)
+        QUIET_WAIT -= 0.5
+        if Others.busy() - before < 0.05:
+            return
+
+
 # --- corpora ---------------------------------------------------------------------------------
 
 def corpus(kind, count):
@@ -101,6 +118,10 @@ def corpus(kind, count):
     with open(os.path.join(BENCH, "gen.py"), "rb") as f:
         key = hashlib.sha1(f.read()).hexdigest()[:8]
     path = os.path.join(WORK, "%s-%d-s%d-%s.log" % (kind, count, SEED, key))
+    for old in os.listdir(WORK):  # the same corpus from an older gen.py
+        if old.startswith("%s-%d-s%d-" % (kind, count, SEED)) and old.endswith(".log") \
+                and old != os.path.basename(path):
+            os.remove(os.path.join(WORK, old))
     return path, (None if os.path.exists(path) else
                   [sys.executable, os.path.join(BENCH, "gen.py"), kind, str(count), "--seed", str(SEED)])
 
@@ -160,12 +181,13 @@ def build_mnbench():
     return exe
 
 
-def mnbench(exe, *args):
+def mnbench(exe, what, path, stage=None):
     """Runs mnbench; returns {(format, label): {key: value}}."""
     env = dict(os.environ, MAILNORM_RULEBASE_DIR=RULEBASE_DIR)
+    wait_for_quiet()
     mark = OTHERS.start()
-    out = subprocess.run([exe, *args, str(REPEAT)], check=True, stdout=subprocess.PIPE, env=env,
-                         preexec_fn=pinned).stdout.decode()
+    out = subprocess.run([exe, what, path, str(REPEAT)] + ([stage] if stage else []), check=True,
+                         stdout=subprocess.PIPE, env=env, preexec_fn=pinned).stdout.decode()
     OTHERS.stop(mark)
     figures = {}
     for line in out.splitlines():
@@ -186,6 +208,7 @@ def rulebase(prefix, name):
 def lognormalizer(corpus_path, rb):
     """Median wall time of REPEAT runs with JSON to /dev/null; then the match counts."""
     def run(args, out):
+        wait_for_quiet()
         with open(corpus_path, "rb") as inp:
             mark = OTHERS.start()
             t0 = time.perf_counter()
@@ -207,14 +230,15 @@ def lognormalizer(corpus_path, rb):
 
 # --- rsyslogd end to end ---------------------------------------------------------------------
 
-def make_feed(corpus_path, feed, count=None):
+def make_feed(corpus_path, feed, count=None, header=b""):
     """The rsyslogd feed: the corpus (its first count lines) with a PRI, as a syslog
-    sender writes it."""
+    sender writes it. The sendmail corpus has its syslog header; Sun MTA entries get
+    header, as a forwarding rsyslog would send mail.log_current's lines."""
     with open(corpus_path, "rb") as src, open(feed, "wb") as dst:
         for i, line in enumerate(src):
             if count is not None and i == count:
                 break
-            dst.write(b"<22>" + line)
+            dst.write(b"<22>" + header + line)
     return feed
 
 
@@ -224,6 +248,8 @@ def e2e_config(d, mode, workers, msg_rulebase):
         "b": ('module(load="mmnormalize")',
               'action(type="mmnormalize" rulebase="%s" path="$!mail")' % msg_rulebase, "%$!mail%\\n"),
         "c": ('module(load="%s")' % MMMAILNORM, 'action(type="mmmailnorm")', "%$!mail%\\n"),
+        "c-correlate": ('module(load="%s")' % MMMAILNORM, 'action(type="mmmailnorm" correlate="on")',
+                        "%$!mail%\\n"),
     }[mode]
     return """global(workDirectory="{d}" processInternalMessages="on")
 module(load="imptcp" threads="1")
@@ -302,6 +328,8 @@ def e2e_run(mode, workers, feed, count, msg_rulebase, run_under=(), timeout=TIME
     with open(os.path.join(d, "rsyslog.conf"), "w") as f:
         f.write(e2e_config(d, mode, workers, msg_rulebase))
     env = dict(os.environ, MAILNORM_RULEBASE_DIR=RULEBASE_DIR)
+    if not run_under:
+        wait_for_quiet()
     proc = subprocess.Popen([*run_under, RSYSLOGD, "-n", "-C", "-i", os.path.join(d, "pid"), "-f",
                              os.path.join(d, "rsyslog.conf")], env=env,
                             stdout=open(os.path.join(d, "rsyslogd.out"), "wb"), stderr=subprocess.STDOUT)
@@ -313,7 +341,7 @@ def e2e_run(mode, workers, feed, count, msg_rulebase, run_under=(), timeout=TIME
             port = int(f.read().strip())
         time.sleep(0.3)  # let startup settle before the CPU reading
         cpu0 = proc_cpu_seconds(proc.pid)
-        markers = {"a": [], "b": [b'"unparsed-data"', b'"partial"'], "c": [b'"unparsed"']}[mode]
+        markers = [] if mode == "a" else [b'"unparsed-data"', b'"partial"'] if mode == "b" else [b'"unparsed"']
         counter = OutputCounter(os.path.join(d, "output"), markers)
         mark = OTHERS.start(children=False)
         t0 = time.time()
@@ -354,7 +382,7 @@ def verdict(ok):
     return "met" if ok else "NOT met"
 
 
-def table(info, lib, ln, e2e, scaling, lengths):
+def table(info, lib, ln, e2e, extra, scaling, lengths):
     out = []
     w = out.append
     w("mailnorm benchmark  %s  %s  (%s)" % (time.strftime("%Y-%m-%d %H:%M"), info["commit"], info["machine"]))
@@ -364,7 +392,8 @@ def table(info, lib, ln, e2e, scaling, lengths):
     w("corpora (seed %d): sendmail %d lines, avg %.0f B; sun_mta %d lines, avg %.0f B" % (
         SEED, info["sm_lines"], info["sm_avg"], info["sun_lines"], info["sun_avg"]))
     w("")
-    w("Library, one core (mnbench -O2; median of %d passes)     lines/s     ns/line   parsed/partial/unrec." % REPEAT)
+    w("%-55s %10s  %9s   %s" % ("Library, one core (mnbench -O2; median of %d passes)" % REPEAT, "lines/s", "ns/line",
+                                 "parsed/partial/unrec."))
     for fmt in ("sendmail", "sun_mta"):
         for stage, what in (("parse", "parse only"), ("tree", "parse + tree"), ("json", "parse + JSON")):
             f = lib[(fmt, stage)]
@@ -383,19 +412,24 @@ def table(info, lib, ln, e2e, scaling, lengths):
         100.0 * (LINES - ln["unparsed"]) / LINES, 100.0 * (LINES - ln["unparsed"] - ln["partial"]) / LINES,
         100.0 * ln["partial"] / LINES))
     w("")
-    w("rsyslogd %s end to end: imptcp (loopback, one sender) -> [action] -> omfile," % info["rsyslog"])
-    w("  %d workers, %d messages (sendmail corpus), median of %d runs     msg/s   CPU s/1M msgs  peak RSS MiB" % (
-        WORKERS, E2E_LINES, ROUNDS))
-    names = {"a": "(a) no parsing (%msg%)", "b": "(b) mmnormalize, comparable rules",
-             "c": "(c) mmmailnorm"}
-    for mode in "abc":
-        r = e2e[mode]
-        note = ""
-        if mode == "b":
-            note = "  (%d unparsed, %d partial)" % (r["counts"][b'"unparsed-data"'], r["counts"][b'"partial"'])
-        if mode == "c":
-            note = "  (%d partial)" % r["counts"][b'"unparsed"']
-        w("  %-52s %9.0f  %13.2f  %12.1f%s" % (names[mode], r["rate"], r["cpu_per_m"], r["hwm_mib"], note))
+    w("rsyslogd %s end to end: imptcp (loopback, one sender) -> [action] -> omfile, %d workers," % (
+        info["rsyslog"], WORKERS))
+    w("  %-48s %9s  %13s  %10s  %12s" % ("%d messages, median of %d runs" % (E2E_LINES, ROUNDS), "msg/s",
+                                         "CPU s/1M msgs", "msgs/CPU-s", "peak RSS MiB"))
+    rows = [("(a) no parsing (%msg%)", e2e["a"]), ("(b) mmnormalize, comparable rules", e2e["b"]),
+            ("(c) mmmailnorm", e2e["c"]),
+            ('    mmmailnorm, correlate="on" (one run)', extra["correlate"]),
+            ("    mmmailnorm, Sun MTA corpus (one run)", extra["sun"])]
+    for name, r in rows:
+        counts = r["counts"]
+        if b'"unparsed-data"' in counts:
+            note = "  %d unparsed, %d partial" % (counts[b'"unparsed-data"'], counts[b'"partial"'])
+        elif b'"unparsed"' in counts:
+            note = "  %d partial" % counts[b'"unparsed"']
+        else:
+            note = ""
+        w("  %-48s %9.0f  %13.2f  %10.0f  %12.1f%s" % (name, r["rate"], r["cpu_per_m"], 1e6 / r["cpu_per_m"],
+                                                       r["hwm_mib"], note))
     ca = e2e["c"]["rate"] / e2e["a"]["rate"]
     cb = e2e["c"]["rate"] / e2e["b"]["rate"]
     w("  c/a %.2f   c/b %.2f   CPU per message c/a %.2f, c/b %.2f" % (
@@ -458,10 +492,11 @@ def main():
             "sun_lines": sun_lines, "sun_avg": sun_bytes / sun_lines - 1, "commit": commit()}
 
     exe = build_mnbench()
-    log("library: sendmail")
-    lib = mnbench(exe, "sendmail", sm_path)
-    log("library: sun_mta")
-    lib.update(mnbench(exe, "sun_mta", sun_path))
+    lib = {}
+    for fmt, path in (("sendmail", sm_path), ("sun_mta", sun_path)):
+        for stage in ("parse", "tree", "json"):  # one run each: a quiet machine for each
+            log("library: %s, %s" % (fmt, stage))
+            lib.update(mnbench(exe, fmt, path, stage))
     log("library: line lengths")
     lengths = mnbench(exe, "lengths", paths["lengths"])
     log("lognormalizer")
@@ -479,9 +514,16 @@ def main():
     for workers in (1, 4):
         log("rsyslogd (c), %d workers" % workers)
         scaling[workers] = e2e_run("c", workers, feed, E2E_LINES, msg_rb)["rate"]
+    log("rsyslogd (c), correlate=on")
+    extra = {"correlate": e2e_run("c-correlate", WORKERS, feed, E2E_LINES, msg_rb)}
+    os.remove(feed)
+    sun_count = min(E2E_LINES, sun_lines)
+    feed = make_feed(sun_path, os.path.join(WORK, "feed.log"), sun_count, b"Nov 22 10:00:00 mta1 imta: ")
+    log("rsyslogd (c), Sun MTA corpus")
+    extra["sun"] = e2e_run("c", WORKERS, feed, sun_count, msg_rb)
     os.remove(feed)
 
-    text = table(info, lib, ln, e2e, scaling, lengths)
+    text = table(info, lib, ln, e2e, extra, scaling, lengths)
     text += "(make bench took %.0f s)\n" % (time.monotonic() - started)
     with open(os.path.join(WORK, "table.txt"), "w") as f:
         f.write(text)

@@ -26,12 +26,10 @@ static size_t key_length_at(const char *p, const char *end)
 }
 
 /* The ',' of the next ", key=" at or after p, or end. A ", key=" inside an angle
- * bracket pair that closes later (msgid=<a, b=c@d>) is part of the value. */
-static const char *next_separator(const char *p, const char *end)
+ * bracket pair that closes later (msgid=<a, b=c@d>) is part of the value; last_close is
+ * just after the body's last '>' (found once per line, not once per pair). */
+static const char *next_separator(const char *p, const char *end, const char *last_close)
 {
-	const char *last_close = end;
-	while (last_close > p && last_close[-1] != '>')
-		last_close--;
 	int angle = 0;
 	for (; p < end; p++) {
 		if (*p == '<' && p < last_close)
@@ -118,7 +116,7 @@ static void take_framing(mn_span *s, struct mn_sendmail_line *line)
 }
 
 /* Where the value of key, starting at v, ends. */
-static const char *value_end(mn_span key, const char *v, const char *end)
+static const char *value_end(mn_span key, const char *v, const char *end, const char *last_close)
 {
 	if (mn_span_eq_nocase(key, "stat") || mn_span_eq_nocase(key, "reject"))
 		return end;
@@ -128,7 +126,7 @@ static const char *value_end(mn_span key, const char *v, const char *end)
 		const char *status = last_occurrence(v, limit, ", status=");
 		return status ? status : limit;
 	}
-	return next_separator(v, end);
+	return next_separator(v, end, last_close);
 }
 
 /* STARTTLS= and AUTH= take one word; the rest of their text is not a pair. */
@@ -156,6 +154,9 @@ static bool add_pair(struct mn_sendmail_line *line, size_t max, mn_span key, mn_
 static void split_pairs(struct mn_sendmail_line *line, const char *p, const char *end, size_t max)
 {
 	static const mn_span no_key = {"", 0};
+	const char *last_close = end;
+	while (last_close > p && last_close[-1] != '>')
+		last_close--;
 	while (p < end) {
 		size_t klen = key_length_at(p, end);
 		if (line->npairs == max - 1 || klen == 0) { /* keep the rest, unsplit */
@@ -164,7 +165,7 @@ static void split_pairs(struct mn_sendmail_line *line, const char *p, const char
 		}
 		mn_span key = mn_span_make(p, klen);
 		const char *v = p + klen + 1;
-		const char *stop = value_end(key, v, end);
+		const char *stop = value_end(key, v, end, last_close);
 		mn_span value = mn_span_make(v, (size_t)(stop - v));
 		if (has_word_value(key)) {
 			size_t w = word_length(value);

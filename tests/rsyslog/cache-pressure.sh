@@ -22,20 +22,8 @@ ruleset(name="mail") {
 }
 CONF
 
-rss_kib() {
-	awk '/^VmRSS:/ { print $2 }' "/proc/$RSYSLOGD_PID/status"
-}
-
 cache_full() {
-	"$PYTHON3" - "$TEST_DIR/stats" "$max" <<'CHECK'
-import json, sys
-try:
-    lines = [json.loads(l.split(": ", 1)[1]) for l in open(sys.argv[1]) if '"name": "pressure"' in l]
-except FileNotFoundError:
-    sys.exit(1)
-m = int(sys.argv[2])
-sys.exit(0 if lines and lines[-1]["cache.entries"] == m and lines[-1]["cache.evictions"] == 9 * m else 1)
-CHECK
+	$CHECK_JSON impstats "$TEST_DIR/stats" pressure cache.entries=$max cache.evictions=$((9 * max))
 }
 
 start_rsyslogd

@@ -135,6 +135,11 @@ send_tcp() {
 	exec 3>&-
 }
 
+# rsyslogd's resident memory now, in KiB.
+rss_kib() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$RSYSLOGD_PID/status"
+}
+
 stop_rsyslogd() {
 	kill -TERM "$RSYSLOGD_PID"
 	local deadline=$((SECONDS + TIMEOUT_SECONDS))

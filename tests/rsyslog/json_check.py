@@ -16,6 +16,8 @@ when the whole line is parsed) and in worker_case() below. Outputs are compared 
         (tests/golden/*/*.txt, hand-checked expectations), each after P
   json_check.py golden-cee OUTPUT GOLDEN...   OUTPUT lines "<parsesuccess> <$!mail tree>"
         are the golden files' expected trees, in order
+  json_check.py impstats FILE NAME KEY=N...   the latest impstats (format json) line of
+        counters NAME in FILE has these values (exit status 1 if not, or no line yet)
   json_check.py workers-input N               N generated sendmail lines
   json_check.py workers-check N OUTPUT        OUTPUT lines "<parsesuccess> <$!mail tree>"
         hold each generated line's tree exactly once, in any order
@@ -181,6 +183,16 @@ def cmd_golden_cee(output_path, *paths):
     compare_in_order(expected, actual, [f"{c['input'][:60]}..." for c in cases])
 
 
+def cmd_impstats(path, name, *wanted):
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = [json.loads(line.split(": ", 1)[1]) for line in f if f'"name": "{name}"' in line]
+    except FileNotFoundError:
+        sys.exit(1)
+    want = {key: int(value) for key, value in (w.split("=", 1) for w in wanted)}
+    sys.exit(0 if lines and all(lines[-1].get(k) == v for k, v in want.items()) else 1)
+
+
 def worker_case(i):
     """Line i of the concurrency test (its message part) and its tree per doc/fields.md."""
     qid = f"w{i:07d}q{i:06d}"
@@ -240,6 +252,7 @@ COMMANDS = {
     "equal": cmd_equal,
     "golden-lines": cmd_golden_lines,
     "golden-cee": cmd_golden_cee,
+    "impstats": cmd_impstats,
     "workers-input": cmd_workers_input,
     "workers-check": cmd_workers_check,
 }

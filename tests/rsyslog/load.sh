@@ -42,10 +42,6 @@ ruleset(name="mail" queue.type="LinkedList" queue.size="100000" queue.workerThre
 }
 CONF
 
-rss_kib() {
-	awk '/^VmRSS:/ { print $2 }' "/proc/$RSYSLOGD_PID/status"
-}
-
 start_rsyslogd
 head -n "$warmup" "$TEST_DIR/input" >"$TEST_DIR/warmup"
 tail -n +$((warmup + 1)) "$TEST_DIR/input" >"$TEST_DIR/rest"

@@ -6,9 +6,12 @@
  *                                  file REPEAT times (default 3); prints the median run:
  *       parse  the format's tokenizer only, spans into the line, caller arrays
  *              (mn_sendmail_parse / mn_sun_parse, as lib/mailnorm.c calls them)
- *       tree   mn_normalize(): parse, free-text rules (sendmail), the fjson tree, freed
- *       json   mn_normalize() + fjson_object_to_json_string_ext(PLAIN) written to /dev/null
- *              (what `mailnorm` does per line)
+ *       tree   mn_normalize(): parse, free-text rules (sendmail), the tree (reused)
+ *       json   mn_normalize() + mn_tree_json() written to /dev/null (what `mailnorm` and
+ *              mmmailnorm output="text" do per line)
+ *       fjson  mn_normalize() + mn_tree_fjson() + fjson_object_to_json_string_ext(PLAIN) +
+ *              fjson_object_put(): the libfastjson objects mmmailnorm hands rsyslog, and
+ *              what rsyslog's template and the message's destruction do with them
  *   mnbench lengths FILE [REPEAT]  FILE from `gen.py lengths`: "<bucket> <format> <line>";
  *                                  parse and json per (format, bucket)
  *
@@ -86,13 +89,14 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-enum stage { PARSE, TREE, JSON };
-static const char *const stage_names[] = {"parse", "tree", "json"};
+enum stage { PARSE, TREE, JSON, FJSON };
+static const char *const stage_names[] = {"parse", "tree", "json", "fjson"};
 
 struct bench {
 	unsigned format; /* MN_FORMAT_* */
 	struct mn_options opt;
 	FILE *sink; /* /dev/null */
+	struct mn_tree *tree;
 };
 
 /* One pass over lines; returns the checksum / result counts in *result. */
@@ -118,18 +122,22 @@ static void run(const struct bench *b, enum stage stage, const mn_span *lines, s
 			}
 			continue;
 		}
-		struct fjson_object *tree = NULL;
-		enum mn_result r = mn_normalize(&b->opt, NULL, l.p, l.len, &tree);
+		enum mn_result r = mn_normalize(&b->opt, NULL, l.p, l.len, b->tree);
 		counts[r == MN_PARSED ? 0 : r == MN_PARTIAL ? 1 : 2]++;
-		if (tree && stage == JSON) {
-			size_t len;
-			const char *s = fjson_object_to_json_string_ext(tree, FJSON_TO_STRING_PLAIN);
+		if (r == MN_UNRECOGNISED || stage == TREE)
+			continue;
+		size_t len = 0;
+		const char *s = stage == JSON ? mn_tree_json(b->tree, &len) : NULL;
+		struct fjson_object *object = stage == FJSON ? mn_tree_fjson(b->tree) : NULL;
+		if (object) {
+			s = fjson_object_to_json_string_ext(object, FJSON_TO_STRING_PLAIN);
 			len = strlen(s);
+		}
+		if (s) {
 			fwrite(s, 1, len, b->sink);
 			putc('\n', b->sink);
 		}
-		if (tree)
-			fjson_object_put(tree);
+		fjson_object_put(object);
 	}
 	if (stage == PARSE)
 		snprintf(result, result_size, "%llu", sum);
@@ -188,6 +196,8 @@ static void setup(struct bench *b, unsigned format)
 	b->opt.rules = rules;
 	if (!(b->sink = fopen("/dev/null", "w")))
 		die("/dev/null");
+	if (!(b->tree = mn_tree_new()))
+		die("memory");
 }
 
 static unsigned format_of(const char *name)
@@ -226,13 +236,14 @@ static void lengths(const struct corpus *c, int repeat)
 			if (!n)
 				continue;
 			char label[64];
-			static const enum stage stages[] = {PARSE, JSON};
-			for (size_t s = 0; s < 2; s++) {
+			static const enum stage stages[] = {PARSE, JSON, FJSON};
+			for (size_t s = 0; s < 3; s++) {
 				snprintf(label, sizeof label, "%ld:%s", bucket, stage_names[stages[s]]);
 				measure(&b, stages[s], label, group, n, repeat);
 			}
 		}
 		fclose(b.sink);
+		mn_tree_free(b.tree);
 	}
 	free(group);
 }
@@ -240,7 +251,7 @@ static void lengths(const struct corpus *c, int repeat)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fputs("usage: mnbench sendmail|sun_mta|lengths FILE [REPEAT [parse|tree|json]]\n", stderr);
+		fputs("usage: mnbench sendmail|sun_mta|lengths FILE [REPEAT [parse|tree|json|fjson]]\n", stderr);
 		return 2;
 	}
 	int repeat = argc > 3 ? atoi(argv[3]) : 3;
@@ -254,9 +265,10 @@ int main(int argc, char **argv)
 	}
 	struct bench b;
 	setup(&b, format_of(argv[1]));
-	for (enum stage s = PARSE; s <= JSON; s++)
+	for (enum stage s = PARSE; s <= FJSON; s++)
 		if (argc < 5 || strcmp(argv[4], stage_names[s]) == 0)
 			measure(&b, s, stage_names[s], c.lines, c.n, repeat);
 	fclose(b.sink);
+	mn_tree_free(b.tree);
 	return 0;
 }

@@ -198,25 +198,33 @@ static struct entry *new_entry(const struct facts *facts, time_t now)
 	return e;
 }
 
-static const char *string_at(struct fjson_object *tree, const char *a, const char *b, const char *c)
+/* The tree's strings as C strings, for the cache: copied, each cut at a NUL or its cap. */
+#define TEXT_CAP 512
+struct texts {
+	char data[16 * (TEXT_CAP + 1)];
+	size_t used;
+};
+
+static const char *string_at(const struct mn_tree *tree, const char *path, struct texts *texts)
 {
-	struct fjson_object *o = tree;
-	const char *path[] = {a, b, c};
-	for (int i = 0; i < 3 && path[i]; i++)
-		if (!fjson_object_object_get_ex(o, path[i], &o))
-			return NULL;
-	if (fjson_object_is_type(o, fjson_type_array))
-		o = fjson_object_array_length(o) > 0 ? fjson_object_array_get_idx(o, 0) : NULL;
-	return o && fjson_object_is_type(o, fjson_type_string) ? fjson_object_get_string(o) : NULL;
+	mn_span s;
+	if (!mn_tree_get_span(tree, path, &s) || sizeof texts->data - texts->used < TEXT_CAP + 1)
+		return NULL;
+	const char *nul = memchr(s.p, '\0', s.len);
+	size_t n = nul ? (size_t)(nul - s.p) : s.len;
+	char *copy = texts->data + texts->used;
+	if (n > TEXT_CAP)
+		n = TEXT_CAP;
+	memcpy(copy, s.p, n);
+	copy[n] = '\0';
+	texts->used += n + 1;
+	return copy;
 }
 
-static int64_t number_at(struct fjson_object *tree, const char *a, const char *b)
+static int64_t number_at(const struct mn_tree *tree, const char *path)
 {
-	struct fjson_object *o;
-	if (fjson_object_object_get_ex(tree, a, &o) && fjson_object_object_get_ex(o, b, &o) &&
-	    fjson_object_is_type(o, fjson_type_int))
-		return fjson_object_get_int64(o);
-	return -1;
+	int64_t n;
+	return mn_tree_get_int(tree, path, &n) ? n : -1;
 }
 
 /* "host\nqid": both parts of the key in one string. */
@@ -231,60 +239,61 @@ static bool make_key(char *buf, size_t size, const char *host, const char *qid)
 	return true;
 }
 
-static void facts_of_from_line(struct fjson_object *tree, struct facts *f)
+static void facts_of_from_line(const struct mn_tree *tree, struct facts *f, struct texts *texts)
 {
-	f->size = number_at(tree, "sendmail", "size");
-	f->nrcpts = number_at(tree, "sendmail", "nrcpts");
-	f->text[FROM] = string_at(tree, "email", "from", "address");
-	f->text[MESSAGE_ID] = string_at(tree, "email", "message_id", NULL);
-	f->text[PROTO] = string_at(tree, "sendmail", "proto", NULL);
-	f->text[ADDRESS] = string_at(tree, "source", "address", NULL);
-	f->text[DOMAIN] = string_at(tree, "source", "domain", NULL);
-	f->text[IP] = string_at(tree, "source", "ip", NULL);
-	f->text[USER] = string_at(tree, "user", "name", NULL);
+	f->size = number_at(tree, "sendmail.size");
+	f->nrcpts = number_at(tree, "sendmail.nrcpts");
+	f->text[FROM] = string_at(tree, "email.from.address", texts);
+	f->text[MESSAGE_ID] = string_at(tree, "email.message_id", texts);
+	f->text[PROTO] = string_at(tree, "sendmail.proto", texts);
+	f->text[ADDRESS] = string_at(tree, "source.address", texts);
+	f->text[DOMAIN] = string_at(tree, "source.domain", texts);
+	f->text[IP] = string_at(tree, "source.ip", texts);
+	f->text[USER] = string_at(tree, "user.name", texts);
 }
 
-static bool has(struct fjson_object *tree, const char *a, const char *b, const char *c)
+static bool has(const struct mn_tree *tree, const char *path)
 {
-	struct fjson_object *o = tree;
-	const char *path[] = {a, b, c};
-	for (int i = 0; i < 3 && path[i]; i++)
-		if (!fjson_object_object_get_ex(o, path[i], &o))
-			return false;
-	return true;
+	return mn_tree_find(tree, path) != NULL;
 }
 
-static void put_text(struct fjson_object *tree, const char *path, const char *text)
+/* Texts of the cache are copied: the tree outlives the lookup. */
+static void put_text(struct mn_tree *tree, const char *path, const char *text)
 {
 	if (text)
-		mn_tree_put_str(tree, path, text);
+		mn_tree_put_span(tree, path, mn_tree_copy(tree, mn_span_make(text, strlen(text))));
+}
+
+static void append_text(struct mn_tree *tree, const char *path, const char *text)
+{
+	mn_tree_append_unique(tree, path, mn_tree_copy(tree, mn_span_make(text, strlen(text))));
 }
 
 /* Adds the facts to a to= line's tree, never replacing what the line says itself. */
-static void enrich(struct fjson_object *tree, const struct facts *f)
+static void enrich(struct mn_tree *tree, const struct facts *f)
 {
-	if (f->text[FROM] && !has(tree, "email", "from", "address"))
-		mn_tree_append_str(tree, "email.from.address", f->text[FROM]);
-	if (!has(tree, "email", "message_id", NULL))
+	if (f->text[FROM] && !has(tree, "email.from.address"))
+		append_text(tree, "email.from.address", f->text[FROM]);
+	if (!has(tree, "email.message_id"))
 		put_text(tree, "email.message_id", f->text[MESSAGE_ID]);
-	if (f->size >= 0 && !has(tree, "sendmail", "size", NULL))
+	if (f->size >= 0 && !has(tree, "sendmail.size"))
 		mn_tree_put_int(tree, "sendmail.size", f->size);
-	if (f->nrcpts >= 0 && !has(tree, "sendmail", "nrcpts", NULL))
+	if (f->nrcpts >= 0 && !has(tree, "sendmail.nrcpts"))
 		mn_tree_put_int(tree, "sendmail.nrcpts", f->nrcpts);
-	if (!has(tree, "sendmail", "proto", NULL))
+	if (!has(tree, "sendmail.proto"))
 		put_text(tree, "sendmail.proto", f->text[PROTO]);
-	if (!has(tree, "source", NULL, NULL)) {
+	if (!has(tree, "source")) {
 		put_text(tree, "source.address", f->text[ADDRESS]);
 		put_text(tree, "source.domain", f->text[DOMAIN]);
 		put_text(tree, "source.ip", f->text[IP]);
 		if (f->text[DOMAIN])
-			mn_tree_append_unique(tree, "related.hosts", mn_span_make(f->text[DOMAIN], strlen(f->text[DOMAIN])));
+			append_text(tree, "related.hosts", f->text[DOMAIN]);
 		if (f->text[IP])
-			mn_tree_append_unique(tree, "related.ip", mn_span_make(f->text[IP], strlen(f->text[IP])));
+			append_text(tree, "related.ip", f->text[IP]);
 	}
-	if (!has(tree, "user", "name", NULL))
+	if (!has(tree, "user.name"))
 		put_text(tree, "user.name", f->text[USER]);
-	if (!has(tree, "sendmail", "related_qid", NULL))
+	if (!has(tree, "sendmail.related_qid"))
 		put_text(tree, "sendmail.related_qid", f->text[RELATED_QID]);
 	mn_tree_put_true(tree, "sendmail.correlated");
 }
@@ -373,29 +382,30 @@ static void link_lines(struct mn_correlator *c, const char *host, const char *qi
 		link_related(c, host, related, qid, &f, now);
 }
 
-bool mn_correlate(struct mn_correlator *c, const char *host, struct fjson_object *tree, time_t now)
+bool mn_correlate(struct mn_correlator *c, const char *host, struct mn_tree *tree, time_t now)
 {
-	const char *qid = string_at(tree, "email", "local_id", NULL);
-	const char *module = string_at(tree, "event", "module", NULL);
+	struct texts texts = {.used = 0};
+	const char *qid = string_at(tree, "email.local_id", &texts);
 	char key[KEY_SIZE], buf[FACTS_SIZE];
-	if (!c || !qid || !module || strcmp(module, "sendmail") != 0)
+	mn_span module;
+	if (!c || !qid || !mn_tree_get_span(tree, "event.module", &module) || !mn_span_eq(module, "sendmail"))
 		return false;
-	const char *header_host = string_at(tree, "sendmail", "host", NULL);
+	const char *header_host = string_at(tree, "sendmail.host", &texts);
 	if (header_host) /* the line's own header names the MTA host better than the relay */
 		host = header_host;
 	if (!make_key(key, sizeof key, host ? host : "", qid))
 		return false;
 
-	const char *action = string_at(tree, "event", "action", NULL);
-	const char *related = string_at(tree, "sendmail", "related_qid", NULL);
-	if (has(tree, "sendmail", "from", NULL)) {
+	const char *action = string_at(tree, "event.action", &texts);
+	const char *related = string_at(tree, "sendmail.related_qid", &texts);
+	if (has(tree, "sendmail.from")) {
 		struct facts f = {.size = -1, .nrcpts = -1}, earlier;
-		facts_of_from_line(tree, &f);
+		facts_of_from_line(tree, &f, &texts);
 		if (recall(c, key, &earlier, buf, sizeof buf, now)) /* keep a DSN's link */
 			f.text[RELATED_QID] = earlier.text[RELATED_QID];
 		f.text[KEY] = key;
 		remember(c, &f, now);
-	} else if (has(tree, "sendmail", "to", NULL)) {
+	} else if (has(tree, "sendmail.to")) {
 		struct facts f;
 		if (!recall(c, key, &f, buf, sizeof buf, now))
 			return false;

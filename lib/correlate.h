@@ -9,6 +9,6 @@
 /* Remembers a from= line's facts, or adds them to a to= line's tree (true then); links the
  * two ids of DSN and clone lines. The key's host is the line's own syslog header host, else
  * host (the one rsyslog took off), else empty. */
-bool mn_correlate(struct mn_correlator *c, const char *host, struct fjson_object *tree, time_t now);
+bool mn_correlate(struct mn_correlator *c, const char *host, struct mn_tree *tree, time_t now);
 
 #endif

@@ -9,7 +9,7 @@ lib_libmailnorm_la_SOURCES = \
 	lib/sendmail.h lib/sendmail.c \
 	lib/relay.h lib/relay.c \
 	lib/smtp.h lib/smtp.c \
-	lib/tree.h lib/tree.c \
+	lib/tree.h lib/tree.c lib/json_text.c lib/json_fjson.c \
 	lib/sendmail_tree.c \
 	lib/sun_mta.h lib/sun_mta.c lib/sun_mta_xml.c lib/sun_mta_tree.c \
 	lib/timezone.h lib/timezone.c \

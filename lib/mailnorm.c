@@ -13,8 +13,6 @@
 #define SENDMAIL_MAX_PAIRS 64
 /* Fields of a Sun MTA entry: about 30 kinds, a few of them repeatable. */
 #define SUN_MAX_ITEMS 64
-/* XML values with entities are decoded into a scratch buffer as long as the line. */
-#define SCRATCH_ON_STACK 4096
 
 static const struct {
 	const char *name;
@@ -29,38 +27,32 @@ unsigned mn_format_by_name(const char *name, size_t len)
 	return 0;
 }
 
-static enum mn_result result_of(struct fjson_object *tree)
-{
-	if (!tree)
-		return MN_UNRECOGNISED;
-	return fjson_object_object_get_ex(tree, "unparsed", NULL) ? MN_PARTIAL : MN_PARSED;
-}
-
-static struct fjson_object *sendmail_tree(const char *line, size_t len, const char *program,
-					  const struct mn_rules *rules)
+static bool sendmail_tree(struct mn_tree *tree, const char *line, size_t len, const char *program,
+			  const struct mn_rules *rules)
 {
 	struct mn_kv pairs[SENDMAIL_MAX_PAIRS];
 	struct mn_sendmail_line sm;
 	enum mn_sendmail_shape shape = mn_sendmail_parse(line, len, program, &sm, pairs, SENDMAIL_MAX_PAIRS);
-	return shape == MN_SM_NOT_SENDMAIL ? NULL : mn_sendmail_tree(&sm, shape, rules);
+	if (shape == MN_SM_NOT_SENDMAIL)
+		return false;
+	mn_sendmail_tree(tree, &sm, shape, rules);
+	return true;
 }
 
-static struct fjson_object *sun_tree(const char *line, size_t len, const struct mn_timezone *tz)
+static bool sun_tree(struct mn_tree *tree, const char *line, size_t len, const struct mn_timezone *tz)
 {
 	struct mn_sun_item items[SUN_MAX_ITEMS];
 	struct mn_sun_entry entry;
-	char stack[SCRATCH_ON_STACK];
-	char *scratch = len <= sizeof stack ? stack : malloc(len);
-	struct fjson_object *tree = NULL;
-	if (scratch && mn_sun_parse(line, len, &entry, items, SUN_MAX_ITEMS, scratch) != MN_SUN_NONE)
-		tree = mn_sun_tree(&entry, tz);
-	if (scratch != stack)
-		free(scratch);
-	return tree;
+	/* XML values with entities are decoded into scratch memory as long as the line */
+	char *scratch = mn_tree_scratch(tree, len);
+	if (!scratch || mn_sun_parse(line, len, &entry, items, SUN_MAX_ITEMS, scratch) == MN_SUN_NONE)
+		return false;
+	mn_sun_tree(tree, &entry, tz);
+	return true;
 }
 
 enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin *origin, const char *line,
-			    size_t len, struct fjson_object **tree)
+			    size_t len, struct mn_tree *tree)
 {
 	static const struct mn_options defaults = {0};
 	static const struct mn_origin nowhere = {0};
@@ -69,14 +61,25 @@ enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin
 	if (!origin)
 		origin = &nowhere;
 	unsigned formats = opt->formats ? opt->formats : MN_FORMATS_ALL;
-	*tree = NULL;
+	bool recognised = false;
+	mn_tree_reset(tree);
 	if (!line)
 		return MN_UNRECOGNISED;
-	if (formats & MN_FORMAT_SENDMAIL)
-		*tree = sendmail_tree(line, len, origin->program, opt->rules);
-	if (*tree && opt->correlator)
-		mn_correlate(opt->correlator, origin->host, *tree, time(NULL));
-	if (!*tree && (formats & MN_FORMAT_SUN_MTA))
-		*tree = sun_tree(line, len, &opt->timezone);
-	return result_of(*tree);
+	if (formats & MN_FORMAT_SENDMAIL) {
+		recognised = sendmail_tree(tree, line, len, origin->program, opt->rules);
+		if (recognised && opt->correlator)
+			mn_correlate(opt->correlator, origin->host, tree, time(NULL));
+		tree->format = MN_FORMAT_SENDMAIL;
+	}
+	if (!recognised && (formats & MN_FORMAT_SUN_MTA)) {
+		recognised = sun_tree(tree, line, len, &opt->timezone);
+		tree->format = MN_FORMAT_SUN_MTA;
+	}
+	if (!recognised) {
+		mn_tree_reset(tree);
+		return MN_UNRECOGNISED;
+	}
+	if (opt->original)
+		mn_tree_put_span(tree, "event.original", mn_span_make(line, len));
+	return mn_tree_find(tree, "unparsed") ? MN_PARTIAL : MN_PARSED;
 }

@@ -1,8 +1,8 @@
 /* mailnorm.h - the parser library's public face: one mail log line in, one JSON tree out.
  *
  * The module and the mailnorm CLI use only this header. Parsing itself works on spans
- * into the caller's buffer (see span.h, sendmail.h); the tree is built once the line's
- * shape is known.
+ * into the caller's buffer (see span.h, sendmail.h); the tree is built from the spans once
+ * the line's shape is known (tree.h), then emitted as JSON text or as libfastjson objects.
  */
 #ifndef MAILNORM_H
 #define MAILNORM_H
@@ -65,6 +65,7 @@ struct mn_options {
 	struct mn_timezone timezone;
 	const struct mn_rules *rules;     /* NULL: free-text sendmail lines stay unparsed */
 	struct mn_correlator *correlator; /* NULL: no correlation */
+	bool original;                    /* keep the line in event.original */
 };
 
 /* What the caller already knows about the line's origin, from a syslog header it took off
@@ -75,10 +76,27 @@ struct mn_origin {
 	const char *program;
 };
 
-/* Parses one line (no trailing newline needed; need not be NUL-terminated). origin may be
- * NULL. On MN_PARSED/MN_PARTIAL *tree is a new object owned by the caller; else NULL. */
+/* The tree of one line. Make one per thread and reuse it: its memory is kept from line to
+ * line, so a warm tree allocates nothing. */
+struct mn_tree;
+struct mn_tree *mn_tree_new(void);
+void mn_tree_free(struct mn_tree *tree);
+
+/* Parses one line (no trailing newline needed; need not be NUL-terminated) into tree,
+ * replacing what it held. origin may be NULL. The tree refers to the line's bytes: keep
+ * them unchanged until the tree is emitted. On MN_UNRECOGNISED the tree is empty. */
 enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin *origin, const char *line,
-			    size_t len, struct fjson_object **tree);
+			    size_t len, struct mn_tree *tree);
+
+/* The format that recognised the tree's line: an enum mn_format, 0 if none did. */
+unsigned mn_tree_format(const struct mn_tree *tree);
+
+/* The tree as JSON text (one line, valid UTF-8: bytes that are not become U+FFFD), NUL-
+ * terminated, in memory of the tree's, valid until its next use. NULL when out of memory. */
+const char *mn_tree_json(struct mn_tree *tree, size_t *len);
+
+/* The tree as a new libfastjson object owned by the caller; NULL when out of memory. */
+struct fjson_object *mn_tree_fjson(const struct mn_tree *tree);
 
 /* "sendmail" -> MN_FORMAT_SENDMAIL ...; 0 for an unknown name. */
 unsigned mn_format_by_name(const char *name, size_t len);

@@ -105,33 +105,44 @@ struct mn_rules *mn_rules_load(const char *shipped_file, const char *user_file, 
 	return rules;
 }
 
-static mn_span span_of(struct fjson_object *string)
+/* liblognorm's result is freed after the match: what the tree keeps of it is copied. */
+static mn_span copied(struct mn_tree *tree, struct fjson_object *string)
 {
-	return mn_span_make(fjson_object_get_string(string), (size_t)fjson_object_get_string_len(string));
+	return mn_tree_copy(tree, mn_span_make(fjson_object_get_string(string),
+					       (size_t)fjson_object_get_string_len(string)));
+}
+
+/* A NUL-terminated copy, for the event vocabulary's names. */
+static const char *copied_name(struct mn_tree *tree, const char *name)
+{
+	size_t n = strlen(name) + 1;
+	char *copy = mn_tree_scratch(tree, n);
+	return copy ? memcpy(copy, name, n) : "other";
 }
 
 /* rule=<action>[,<outcome>]:... */
-static void put_tags(struct fjson_object *tree, struct fjson_object *tags)
+static void put_tags(struct mn_tree *tree, struct fjson_object *tags)
 {
 	const char *action = "other", *outcome = "unknown";
 	int n = fjson_object_is_type(tags, fjson_type_array) ? fjson_object_array_length(tags) : 0;
 	if (n > 0)
-		action = fjson_object_get_string(fjson_object_array_get_idx(tags, 0));
+		action = copied_name(tree, fjson_object_get_string(fjson_object_array_get_idx(tags, 0)));
 	if (n > 1) {
 		const char *second = fjson_object_get_string(fjson_object_array_get_idx(tags, 1));
 		if (!strcmp(second, "success") || !strcmp(second, "failure") || !strcmp(second, "unknown"))
-			outcome = second;
+			outcome = copied_name(tree, second);
 	}
 	mn_tree_put_event(tree, action, outcome);
 }
 
-static bool is_array_field(const char *name)
+/* The array fields a rule may name as such; the literal is the path the tree keeps. */
+static const char *array_field(const char *name)
 {
 	static const char *const arrays[] = {"related.ip", "related.hosts", NULL};
 	for (const char *const *a = arrays; *a; a++)
 		if (!strcmp(name, *a))
-			return true;
-	return false;
+			return *a;
+	return NULL;
 }
 
 /* Fields that hold a list in one piece of text (doc/fields.md, free-text lines). */
@@ -143,7 +154,7 @@ static const struct {
 	{"sendmail.missing_fds", ", "},
 };
 
-static bool put_list(struct fjson_object *tree, const char *name, mn_span text)
+static bool put_list(struct mn_tree *tree, const char *name, mn_span text)
 {
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
 		if (strcmp(name, lists[i].name) != 0)
@@ -154,7 +165,7 @@ static bool put_list(struct fjson_object *tree, const char *name, mn_span text)
 			while (n < text.len && !(text.len - n >= sep && !memcmp(text.p + n, lists[i].separator, sep)))
 				n++;
 			if (n)
-				mn_tree_append_span(tree, name, mn_span_make(text.p, n));
+				mn_tree_append_span(tree, lists[i].name, mn_span_make(text.p, n));
 			text = mn_span_from(text, n + sep);
 		}
 		return true;
@@ -163,66 +174,131 @@ static bool put_list(struct fjson_object *tree, const char *name, mn_span text)
 }
 
 /* "<addr>" gives addr, "<>" the null sender "" (as in key=value lines). */
-static bool put_address(struct fjson_object *tree, const char *name, mn_span text)
+static bool put_address(struct mn_tree *tree, const char *name, mn_span text)
 {
-	if (strcmp(name, "email.from.address") != 0 && strcmp(name, "email.to.address") != 0)
-		return false;
-	mn_tree_append_span(tree, name, mn_span_unwrap(mn_span_trim(text), '<', '>'));
-	return true;
+	static const char *const addresses[] = {"email.from.address", "email.to.address", NULL};
+	for (const char *const *a = addresses; *a; a++)
+		if (!strcmp(name, *a)) {
+			mn_tree_append_span(tree, *a, mn_span_unwrap(mn_span_trim(text), '<', '>'));
+			return true;
+		}
+	return false;
 }
 
 /* An end a rule names by ip and/or domain instead of a relay gets its address and its
  * related.* entries, as a relay would give them. */
-static void complete_end(struct fjson_object *tree, const char *side)
+static void complete_end(struct mn_tree *tree, const char *side)
 {
-	struct fjson_object *end, *ip = NULL, *domain = NULL;
-	if (!fjson_object_object_get_ex(tree, side, &end) || fjson_object_object_get_ex(end, "address", NULL))
+	mn_node_id end = mn_tree_lookup(tree, 0, side);
+	mn_span ip = {0}, domain = {0};
+	if (!end || mn_tree_lookup(tree, end, "address"))
 		return;
-	fjson_object_object_get_ex(end, "ip", &ip);
-	fjson_object_object_get_ex(end, "domain", &domain);
-	if (ip)
-		mn_tree_append_unique(tree, "related.ip", span_of(ip));
-	if (domain)
-		mn_tree_append_unique(tree, "related.hosts", span_of(domain));
-	if (ip || domain)
-		fjson_object_object_add(end, "address", fjson_object_get(ip ? ip : domain));
+	mn_node_id ip_node = mn_tree_lookup(tree, end, "ip"), domain_node = mn_tree_lookup(tree, end, "domain");
+	if (ip_node && mn_tree_node(tree, ip_node)->kind == MN_NODE_STRING)
+		ip = mn_tree_node(tree, ip_node)->v.str;
+	if (domain_node && mn_tree_node(tree, domain_node)->kind == MN_NODE_STRING)
+		domain = mn_tree_node(tree, domain_node)->v.str;
+	if (ip.p)
+		mn_tree_append_unique(tree, "related.ip", ip);
+	if (domain.p)
+		mn_tree_append_unique(tree, "related.hosts", domain);
+	if (ip.p || domain.p)
+		mn_tree_set_span(tree, end, mn_key("address"), ip.p ? ip : domain);
 }
 
-static void put_field(struct fjson_object *tree, const char *name, struct fjson_object *value)
+/* Any JSON value of liblognorm's, copied under parent. */
+static void put_value(struct mn_tree *tree, mn_node_id parent, struct mn_key key, struct fjson_object *value)
 {
-	bool is_string = fjson_object_is_type(value, fjson_type_string);
-	if (is_string && !strcmp(name, "source.relay"))
-		mn_sendmail_put_relay(tree, mn_span_trim(span_of(value)), "source");
-	else if (is_string && !strcmp(name, "destination.relay"))
-		mn_sendmail_put_relay(tree, mn_span_trim(span_of(value)), "destination");
-	else if (is_string && !strcmp(name, "smtp.reply"))
-		mn_sendmail_put_reply(tree, span_of(value));
-	else if (is_string && (put_list(tree, name, span_of(value)) || put_address(tree, name, span_of(value))))
-		;
-	else if (is_string && is_array_field(name))
-		mn_tree_append_span(tree, name, span_of(value));
-	else if (is_string) /* re-made: the input's bytes may not be UTF-8 */
-		mn_tree_put_span(tree, name, span_of(value));
-	else
-		mn_tree_put(tree, name, fjson_object_get(value));
+	static const enum mn_node_kind kinds[] = {
+		[fjson_type_null] = MN_NODE_NULL,     [fjson_type_boolean] = MN_NODE_TRUE,
+		[fjson_type_double] = MN_NODE_DOUBLE, [fjson_type_int] = MN_NODE_INT,
+		[fjson_type_object] = MN_NODE_OBJECT, [fjson_type_array] = MN_NODE_ARRAY,
+		[fjson_type_string] = MN_NODE_STRING,
+	};
+	enum fjson_type type = fjson_object_get_type(value);
+	enum mn_node_kind kind = kinds[type];
+	if (type == fjson_type_boolean && !fjson_object_get_boolean(value))
+		kind = MN_NODE_FALSE;
+	mn_node_id id = mn_tree_add(tree, parent, key, kind);
+	if (!id)
+		return;
+	switch (kind) {
+	case MN_NODE_STRING:
+		mn_tree_node_of(tree, id)->v.str = copied(tree, value);
+		break;
+	case MN_NODE_INT:
+		mn_tree_node_of(tree, id)->v.num = fjson_object_get_int64(value);
+		break;
+	case MN_NODE_DOUBLE:
+		mn_tree_node_of(tree, id)->v.dbl = fjson_object_get_double(value);
+		break;
+	case MN_NODE_OBJECT: {
+		struct fjson_object_iterator it = fjson_object_iter_begin(value), end = fjson_object_iter_end(value);
+		for (; !fjson_object_iter_equal(&it, &end); fjson_object_iter_next(&it)) {
+			const char *name = fjson_object_iter_peek_name(&it);
+			mn_span key_copy = mn_tree_copy(tree, mn_span_make(name, strlen(name)));
+			put_value(tree, id, mn_key_span(key_copy), fjson_object_iter_peek_value(&it));
+		}
+		break;
+	}
+	case MN_NODE_ARRAY:
+		for (int i = 0; i < fjson_object_array_length(value); i++)
+			put_value(tree, id, mn_key(""), fjson_object_array_get_idx(value, i));
+		break;
+	default:
+		break;
+	}
 }
 
-static bool apply(ln_ctx ctx, mn_span body, struct fjson_object *tree)
+/* The parent of a rule's dotted field name, and the key under it (the name is copied:
+ * it belongs to liblognorm's result). */
+static mn_node_id parent_of_field(struct mn_tree *tree, const char *name, struct mn_key *key)
+{
+	mn_span leaf, path = mn_tree_copy(tree, mn_span_make(name, strlen(name)));
+	mn_node_id parent = mn_tree_parent_of(tree, path, &leaf);
+	*key = mn_key_span(leaf);
+	return parent;
+}
+
+static void put_field(struct mn_tree *tree, const char *name, struct fjson_object *value)
+{
+	const char *array;
+	struct mn_key key;
+	if (!fjson_object_is_type(value, fjson_type_string)) {
+		mn_node_id parent = parent_of_field(tree, name, &key);
+		put_value(tree, parent, key, value);
+		return;
+	}
+	mn_span text = copied(tree, value);
+	if (!strcmp(name, "source.relay"))
+		mn_sendmail_put_relay(tree, mn_span_trim(text), "source");
+	else if (!strcmp(name, "destination.relay"))
+		mn_sendmail_put_relay(tree, mn_span_trim(text), "destination");
+	else if (!strcmp(name, "smtp.reply"))
+		mn_sendmail_put_reply(tree, text);
+	else if (put_list(tree, name, text) || put_address(tree, name, text))
+		;
+	else if ((array = array_field(name)) != NULL)
+		mn_tree_append_span(tree, array, text);
+	else {
+		mn_node_id parent = parent_of_field(tree, name, &key);
+		mn_tree_set_span(tree, parent, key, text);
+	}
+}
+
+static bool apply(ln_ctx ctx, mn_span body, struct mn_tree *tree)
 {
 	struct fjson_object *result = NULL, *tags = NULL;
-	char stack[2048];
 	if (!ctx)
 		return false;
 	/* ln_normalize() takes a length but reads up to a NUL too (liblognorm 2.0.6 copies the
 	 * whole message with strlen when no rule matches): give it a terminated copy */
-	char *text = body.len < sizeof stack ? stack : malloc(body.len + 1);
+	char *text = mn_tree_scratch(tree, body.len + 1);
 	if (!text)
 		return false;
 	memcpy(text, body.p, body.len);
 	text[body.len] = '\0';
 	int rc = ln_normalize(ctx, text, body.len, &result);
-	if (text != stack)
-		free(text);
 	bool matched = rc == 0 && result && !fjson_object_object_get_ex(result, "unparsed-data", NULL);
 	if (matched) {
 		fjson_object_object_get_ex(result, "event.tags", &tags);
@@ -242,7 +318,7 @@ static bool apply(ln_ctx ctx, mn_span body, struct fjson_object *tree)
 	return matched;
 }
 
-bool mn_rules_apply(const struct mn_rules *rules, mn_span body, struct fjson_object *tree)
+bool mn_rules_apply(const struct mn_rules *rules, mn_span body, struct mn_tree *tree)
 {
 	return rules && (apply(rules->user, body, tree) || apply(rules->shipped, body, tree));
 }

@@ -8,6 +8,7 @@
 
 /* Matches body against the rules; on a match puts the rule's fields into tree (tags ->
  * event.*, dotted names -> paths, relays and replies expanded) and returns true. */
-bool mn_rules_apply(const struct mn_rules *rules, mn_span body, struct fjson_object *tree);
+struct mn_tree;
+bool mn_rules_apply(const struct mn_rules *rules, mn_span body, struct mn_tree *tree);
 
 #endif

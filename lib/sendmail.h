@@ -36,19 +36,19 @@ struct mn_sendmail_line {
 enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, const char *program,
 					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs);
 
-struct fjson_object;
 struct mn_rules;
+struct mn_tree;
 
 /* The tree of doc/fields.md for a line mn_sendmail_parse() recognised; free text is
  * matched against rules (may be NULL). */
-struct fjson_object *mn_sendmail_tree(const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
-				      const struct mn_rules *rules);
+void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
+		      const struct mn_rules *rules);
 
 /* relay= in any of its shapes: sendmail.relay.* and the peer end ("source" or
  * "destination"): address, domain, ip, related.*. */
-void mn_sendmail_put_relay(struct fjson_object *tree, mn_span relay, const char *peer);
+void mn_sendmail_put_relay(struct mn_tree *tree, mn_span relay, const char *peer);
 
 /* An SMTP reply ("550 5.7.1 text"): smtp.code, smtp.enhanced_status, smtp.text. */
-void mn_sendmail_put_reply(struct fjson_object *tree, mn_span reply);
+void mn_sendmail_put_reply(struct mn_tree *tree, mn_span reply);
 
 #endif

@@ -2,7 +2,6 @@
  * every pair under sendmail.<key> with its type, then the common (ECS) fields derived
  * from the line type and the pairs that matter. */
 #include <ctype.h>
-#include <stdio.h>
 
 #include "relay.h"
 #include "rules.h"
@@ -63,21 +62,26 @@ static enum line_type line_type_of(const struct mn_sendmail_line *line, const ch
 	return LINE_OTHER;
 }
 
-/* "sendmail.<key>" with the key lower-cased and dots made underscores; false if too long. */
-static bool field_path(char *buf, size_t size, mn_span key)
+/* The key of sendmail.<key>: lower-cased, dots made underscores (copied only then). */
+static struct mn_key field_key(struct mn_tree *tree, mn_span key)
 {
-	int n = snprintf(buf, size, "sendmail.%.*s", (int)key.len, key.p);
-	if (n < 0 || (size_t)n >= size)
-		return false;
-	for (char *c = buf + strlen("sendmail."); *c; c++)
-		*c = *c == '.' ? '_' : (char)tolower((unsigned char)*c);
-	return true;
+	size_t i = 0;
+	while (i < key.len && key.p[i] != '.' && !isupper((unsigned char)key.p[i]))
+		i++;
+	if (i == key.len)
+		return mn_key_span(key);
+	char *copy = mn_tree_scratch(tree, key.len);
+	if (!copy)
+		return mn_key_span(key);
+	for (i = 0; i < key.len; i++)
+		copy[i] = key.p[i] == '.' ? '_' : (char)tolower((unsigned char)key.p[i]);
+	return mn_key_span(mn_span_make(copy, key.len));
 }
 
-static void add_unparsed_pair(struct fjson_object *root, struct mn_kv kv)
+static void add_unparsed_pair(struct mn_tree *tree, struct mn_kv kv)
 {
 	/* key and value are adjacent in the line: "key=value" */
-	mn_tree_add_unparsed(root, mn_span_make(kv.key.p, (size_t)(kv.value.p + kv.value.len - kv.key.p)));
+	mn_tree_add_unparsed(tree, mn_span_make(kv.key.p, (size_t)(kv.value.p + kv.value.len - kv.key.p)));
 }
 
 /* Far beyond any queue lifetime, and small enough that the seconds fit in 64 bits. */
@@ -119,7 +123,7 @@ static mn_span address_of(mn_span entry)
 }
 
 /* Commas inside quotes or angle brackets do not separate recipients. */
-static void put_recipients(struct fjson_object *root, mn_span list)
+static void put_recipients(struct mn_tree *tree, mn_span list)
 {
 	bool quoted = false;
 	int angle = 0;
@@ -135,8 +139,8 @@ static void put_recipients(struct fjson_object *root, mn_span list)
 		else if (c == ',' && ((!quoted && angle == 0) || i == list.len)) {
 			mn_span entry = mn_span_trim(mn_span_make(list.p + start, i - start));
 			if (entry.len) {
-				mn_tree_append_span(root, "sendmail.to", entry);
-				mn_tree_append_span(root, "email.to.address", address_of(entry));
+				mn_tree_append_span(tree, "sendmail.to", entry);
+				mn_tree_append_span(tree, "email.to.address", address_of(entry));
 			}
 			start = i + 1;
 		}
@@ -157,7 +161,7 @@ static mn_span without_more_marker(mn_span list, bool *more)
 }
 
 /* "<addr> (uid/gid)" */
-static void put_ctladdr(struct fjson_object *root, mn_span v)
+static void put_ctladdr(struct mn_tree *tree, mn_span v)
 {
 	mn_span addr = mn_span_trim(v);
 	int64_t uid, gid;
@@ -172,43 +176,39 @@ static void put_ctladdr(struct fjson_object *root, mn_span v)
 		const char *slash = memchr(ids.p, '/', ids.len);
 		if (slash && mn_parse_int(mn_span_make(ids.p, (size_t)(slash - ids.p)), &uid) &&
 		    mn_parse_int(mn_span_make(slash + 1, (size_t)(ids.p + ids.len - slash - 1)), &gid)) {
-			mn_tree_put_int(root, "sendmail.ctladdr.uid", uid);
-			mn_tree_put_int(root, "sendmail.ctladdr.gid", gid);
+			mn_tree_put_int(tree, "sendmail.ctladdr.uid", uid);
+			mn_tree_put_int(tree, "sendmail.ctladdr.gid", gid);
 			addr = mn_span_trim(mn_span_make(addr.p, (size_t)(open - addr.p)));
 		}
 	}
-	mn_tree_put_span(root, "sendmail.ctladdr.address", mn_span_unwrap(addr, '<', '>'));
+	mn_tree_put_span(tree, "sendmail.ctladdr.address", mn_span_unwrap(addr, '<', '>'));
 }
 
-void mn_sendmail_put_relay(struct fjson_object *root, mn_span v, const char *peer)
+void mn_sendmail_put_relay(struct mn_tree *tree, mn_span v, const char *peer)
 {
 	struct mn_relay r;
-	char path[32];
 	mn_relay_parse(v, &r);
-	mn_tree_put_span(root, "sendmail.relay.raw", v);
+	mn_tree_put_span(tree, "sendmail.relay.raw", v);
 	if (r.host.len)
-		mn_tree_put_span(root, "sendmail.relay.host", r.host);
+		mn_tree_put_span(tree, "sendmail.relay.host", r.host);
 	if (r.ip.len)
-		mn_tree_put_span(root, "sendmail.relay.ip", r.ip);
+		mn_tree_put_span(tree, "sendmail.relay.ip", r.ip);
 	if (r.user.len)
-		mn_tree_put_span(root, "sendmail.relay.user", r.user);
+		mn_tree_put_span(tree, "sendmail.relay.user", r.user);
 	if (r.forged)
-		mn_tree_put_true(root, "sendmail.relay.forged");
+		mn_tree_put_true(tree, "sendmail.relay.forged");
 
 	mn_span address = r.address.len ? r.address : r.host;
-	if (address.len) {
-		snprintf(path, sizeof path, "%s.address", peer);
-		mn_tree_put_span(root, path, address);
-	}
+	mn_node_id end = address.len || r.ip.len ? mn_tree_object(tree, peer) : MN_NO_NODE;
+	if (address.len)
+		mn_tree_set_span(tree, end, mn_key("address"), address);
 	if (r.host.len) {
-		snprintf(path, sizeof path, "%s.domain", peer);
-		mn_tree_put_span(root, path, r.host);
-		mn_tree_append_span(root, "related.hosts", r.host);
+		mn_tree_set_span(tree, end, mn_key("domain"), r.host);
+		mn_tree_append_span(tree, "related.hosts", r.host);
 	}
 	if (r.ip.len) {
-		snprintf(path, sizeof path, "%s.ip", peer);
-		mn_tree_put_span(root, path, r.ip);
-		mn_tree_append_span(root, "related.ip", r.ip);
+		mn_tree_set_span(tree, end, mn_key("ip"), r.ip);
+		mn_tree_append_span(tree, "related.ip", r.ip);
 	}
 }
 
@@ -232,40 +232,44 @@ static mn_span status_word(mn_span stat, mn_span *detail)
 	return stat;
 }
 
-static void store_pair(struct fjson_object *root, struct facts *f, struct mn_kv kv)
+/* Far beyond any key sendmail writes: longer ones stay unsplit in "unparsed". */
+#define MAX_KEY_LENGTH 86
+
+static void store_pair(struct mn_tree *tree, struct facts *f, struct mn_kv kv)
 {
-	char path[96];
 	int64_t n;
 	mn_span key = kv.key, v = kv.value;
+	mn_node_id sendmail = mn_tree_object(tree, "sendmail");
+	struct mn_key field = field_key(tree, key);
 
-	if (!field_path(path, sizeof path, key)) {
-		add_unparsed_pair(root, kv);
+	if (key.len > MAX_KEY_LENGTH) {
+		add_unparsed_pair(tree, kv);
 	} else if (key_in(key, number_keys)) {
 		if (mn_parse_int(v, &n))
-			mn_tree_put_int(root, path, n);
+			mn_tree_set_int(tree, sendmail, field, n);
 		else
-			add_unparsed_pair(root, kv);
+			add_unparsed_pair(tree, kv);
 	} else if (mn_span_eq_nocase(key, "delay") || mn_span_eq_nocase(key, "xdelay")) {
 		if (parse_duration(v, &n))
-			mn_tree_put_int(root, path, n);
+			mn_tree_set_int(tree, sendmail, field, n);
 		else
-			add_unparsed_pair(root, kv);
+			add_unparsed_pair(tree, kv);
 	} else if (mn_span_eq_nocase(key, "to")) {
 		f->to = without_more_marker(v, &f->more);
-		put_recipients(root, f->to);
+		put_recipients(tree, f->to);
 	} else if (mn_span_eq_nocase(key, "ctladdr")) {
-		put_ctladdr(root, v);
+		put_ctladdr(tree, v);
 	} else if (mn_span_eq_nocase(key, "relay")) {
-		mn_sendmail_put_relay(root, v, f->peer);
+		mn_sendmail_put_relay(tree, v, f->peer);
 	} else if (mn_span_eq_nocase(key, "stat")) {
 		mn_span detail;
 		f->stat = v;
-		mn_tree_put_span(root, path, v);
-		mn_tree_put_span(root, "sendmail.status", status_word(v, &detail));
+		mn_tree_set_span(tree, sendmail, field, v);
+		mn_tree_put_span(tree, "sendmail.status", status_word(v, &detail));
 	} else if (key_in(key, string_keys) || !mn_parse_int(v, &n)) {
-		mn_tree_put_span(root, path, v);
+		mn_tree_set_span(tree, sendmail, field, v);
 	} else {
-		mn_tree_put_int(root, path, n);
+		mn_tree_set_int(tree, sendmail, field, n);
 	}
 
 	mn_span *slot = mn_span_eq_nocase(key, "from")      ? &f->from
@@ -285,7 +289,7 @@ static void store_pair(struct fjson_object *root, struct facts *f, struct mn_kv 
 		*slot = v;
 }
 
-static void put_smtp(struct fjson_object *root, const struct facts *f)
+static void put_smtp(struct mn_tree *tree, const struct facts *f)
 {
 	struct mn_smtp_reply r = {0};
 	mn_span detail = {0}, status = {0};
@@ -294,19 +298,19 @@ static void put_smtp(struct fjson_object *root, const struct facts *f)
 	bool have_reply = mn_smtp_reply_parse(f->reply, &r) || mn_smtp_reply_parse(f->reject, &r) || mn_smtp_reply_parse(detail, &r);
 
 	if (f->dsn.len)
-		mn_tree_put_span(root, "smtp.enhanced_status", f->dsn);
+		mn_tree_put_span(tree, "smtp.enhanced_status", f->dsn);
 	else if (have_reply && r.enhanced.len)
-		mn_tree_put_span(root, "smtp.enhanced_status", r.enhanced);
+		mn_tree_put_span(tree, "smtp.enhanced_status", r.enhanced);
 	if (have_reply) {
-		mn_tree_put_int(root, "smtp.code", r.code);
+		mn_tree_put_int(tree, "smtp.code", r.code);
 		if (r.text.len)
-			mn_tree_put_span(root, "smtp.text", r.text);
+			mn_tree_put_span(tree, "smtp.text", r.text);
 	}
 	if (detail.len && !mn_smtp_reply_parse(detail, &r)) {
 		if (mn_span_starts(status, "Sent"))
-			mn_tree_put_span(root, "smtp.text", detail);
+			mn_tree_put_span(tree, "smtp.text", detail);
 		else
-			mn_tree_put_span(root, "error.message", detail);
+			mn_tree_put_span(tree, "error.message", detail);
 	}
 }
 
@@ -320,7 +324,7 @@ static bool is_smtp_command(mn_span s)
 }
 
 /* event.action/outcome of a to= line (doc/fields.md, "Status of a to= line"). */
-static void put_delivery_event(struct fjson_object *root, const struct facts *f)
+static void put_delivery_event(struct mn_tree *tree, const struct facts *f)
 {
 	const char *action, *outcome;
 	char dsn_class = f->dsn.len ? f->dsn.p[0] : 0;
@@ -345,11 +349,11 @@ static void put_delivery_event(struct fjson_object *root, const struct facts *f)
 		action = "delivered", outcome = "success";
 	else
 		action = "other", outcome = "unknown";
-	mn_tree_put_event(root, action, outcome);
+	mn_tree_put_event(tree, action, outcome);
 }
 
 /* TLSv1.2 -> version 1.2, protocol tls; SSLv3 -> 3.0, ssl. */
-static void put_tls_version(struct fjson_object *root, mn_span v)
+static void put_tls_version(struct mn_tree *tree, mn_span v)
 {
 	static const struct {
 		const char *logged, *version, *protocol;
@@ -357,8 +361,8 @@ static void put_tls_version(struct fjson_object *root, mn_span v)
 			{"TLSv1.3", "1.3", "tls"}, {"SSLv3", "3.0", "ssl"},   {NULL, NULL, NULL}};
 	for (size_t i = 0; versions[i].logged; i++)
 		if (mn_span_eq(v, versions[i].logged)) {
-			mn_tree_put_str(root, "tls.version", versions[i].version);
-			mn_tree_put_str(root, "tls.version_protocol", versions[i].protocol);
+			mn_tree_put_str(tree, "tls.version", versions[i].version);
+			mn_tree_put_str(tree, "tls.version_protocol", versions[i].protocol);
 		}
 }
 
@@ -370,122 +374,119 @@ static bool proto_uses_tls(mn_span proto)
 	return mn_span_ends(proto, "SMTPS");
 }
 
-static void put_common(struct fjson_object *root, const struct mn_sendmail_line *line, const struct facts *f)
+static void put_common(struct mn_tree *tree, const struct mn_sendmail_line *line, const struct facts *f)
 {
 	switch (f->type) {
 	case LINE_FROM:
-		mn_tree_put_event(root, "queued", "success");
-		mn_tree_append_span(root, "email.from.address", address_of(f->from));
+		mn_tree_put_event(tree, "queued", "success");
+		mn_tree_append_span(tree, "email.from.address", address_of(f->from));
 		if (f->msgid.len)
-			mn_tree_put_span(root, "email.message_id", mn_span_unwrap(mn_span_trim(f->msgid), '<', '>'));
+			mn_tree_put_span(tree, "email.message_id", mn_span_unwrap(mn_span_trim(f->msgid), '<', '>'));
 		if (proto_uses_tls(f->proto))
-			mn_tree_put_true(root, "tls.established");
+			mn_tree_put_true(tree, "tls.established");
 		break;
 	case LINE_TO:
-		put_delivery_event(root, f);
+		put_delivery_event(tree, f);
 		break;
 	case LINE_RULESET:
-		mn_tree_put_event(root, line->discard ? "discarded" : "rejected", "failure");
+		mn_tree_put_event(tree, line->discard ? "discarded" : "rejected", "failure");
 		if (f->arg1.len == 0)
 			break;
 		if (mn_span_eq(f->ruleset, "check_mail"))
-			mn_tree_append_span(root, "email.from.address", address_of(f->arg1));
+			mn_tree_append_span(tree, "email.from.address", address_of(f->arg1));
 		else if (mn_span_eq(f->ruleset, "check_rcpt"))
-			mn_tree_append_span(root, "email.to.address", address_of(f->arg1));
+			mn_tree_append_span(tree, "email.to.address", address_of(f->arg1));
 		break;
 	case LINE_STARTTLS: {
-		struct fjson_object *u;
-		bool failed = fjson_object_object_get_ex(root, "unparsed", &u) &&
-			      strncmp(fjson_object_get_string(u), "error", 5) == 0;
-		mn_tree_put_event(root, "tls", failed ? "failure" : f->version.len ? "success" : "unknown");
+		mn_span u;
+		bool failed = mn_tree_get_span(tree, "unparsed", &u) && mn_span_starts(u, "error");
+		mn_tree_put_event(tree, "tls", failed ? "failure" : f->version.len ? "success" : "unknown");
 		if (f->version.len) {
-			mn_tree_put_true(root, "tls.established");
-			put_tls_version(root, f->version);
+			mn_tree_put_true(tree, "tls.established");
+			put_tls_version(tree, f->version);
 		}
 		if (f->cipher.len)
-			mn_tree_put_span(root, "tls.cipher", f->cipher);
+			mn_tree_put_span(tree, "tls.cipher", f->cipher);
 		break;
 	}
 	case LINE_AUTH:
-		mn_tree_put_event(root, "auth", "success");
+		mn_tree_put_event(tree, "auth", "success");
 		if (f->authid.len)
-			mn_tree_put_span(root, "user.name", f->authid);
+			mn_tree_put_span(tree, "user.name", f->authid);
 		break;
 	case LINE_MILTER:
 		if (f->reject.len)
-			mn_tree_put_event(root, "rejected", "failure");
+			mn_tree_put_event(tree, "rejected", "failure");
 		else
-			mn_tree_put_event(root, line->discard ? "discarded" : "other", "unknown");
+			mn_tree_put_event(tree, line->discard ? "discarded" : "other", "unknown");
 		break;
 	case LINE_OTHER:
-		mn_tree_put_event(root, "other", line->done ? "success" : "unknown");
+		mn_tree_put_event(tree, "other", line->done ? "success" : "unknown");
 		break;
 	}
-	put_smtp(root, f);
+	put_smtp(tree, f);
 }
 
-static void put_framing(struct fjson_object *root, const struct mn_sendmail_line *line)
+static void put_framing(struct mn_tree *tree, const struct mn_sendmail_line *line)
 {
 	const struct mn_syslog_header *h = &line->header;
 	int64_t pid;
-	mn_tree_put_str(root, "event.module", "sendmail");
+	mn_tree_put_str(tree, "event.module", "sendmail");
 	if (h->timestamp.len)
-		mn_tree_put_span(root, "sendmail.timestamp", h->timestamp);
+		mn_tree_put_span(tree, "sendmail.timestamp", h->timestamp);
 	if (h->host.len)
-		mn_tree_put_span(root, "sendmail.host", h->host);
+		mn_tree_put_span(tree, "sendmail.host", h->host);
 	if (h->program.len)
-		mn_tree_put_span(root, "sendmail.program", h->program);
+		mn_tree_put_span(tree, "sendmail.program", h->program);
 	if (h->pid.len && mn_parse_int(h->pid, &pid))
-		mn_tree_put_int(root, "sendmail.pid", pid);
+		mn_tree_put_int(tree, "sendmail.pid", pid);
 	if (line->qid.len)
-		mn_tree_put_span(root, "email.local_id", line->qid);
+		mn_tree_put_span(tree, "email.local_id", line->qid);
 	if (line->part)
-		mn_tree_put_int(root, "sendmail.part", line->part);
+		mn_tree_put_int(tree, "sendmail.part", line->part);
 	if (line->noqueue)
-		mn_tree_put_true(root, "sendmail.noqueue");
+		mn_tree_put_true(tree, "sendmail.noqueue");
 	if (line->done)
-		mn_tree_put_true(root, "sendmail.done");
+		mn_tree_put_true(tree, "sendmail.done");
 	if (line->discard)
-		mn_tree_put_true(root, "sendmail.discard");
+		mn_tree_put_true(tree, "sendmail.discard");
 }
 
-void mn_sendmail_put_reply(struct fjson_object *root, mn_span reply)
+void mn_sendmail_put_reply(struct mn_tree *tree, mn_span reply)
 {
 	struct mn_smtp_reply r;
 	if (!mn_smtp_reply_parse(reply, &r)) {
-		mn_tree_put_span(root, "smtp.text", mn_span_trim(reply));
+		mn_tree_put_span(tree, "smtp.text", mn_span_trim(reply));
 		return;
 	}
-	mn_tree_put_int(root, "smtp.code", r.code);
+	mn_tree_put_int(tree, "smtp.code", r.code);
 	if (r.enhanced.len)
-		mn_tree_put_span(root, "smtp.enhanced_status", r.enhanced);
+		mn_tree_put_span(tree, "smtp.enhanced_status", r.enhanced);
 	if (r.text.len)
-		mn_tree_put_span(root, "smtp.text", r.text);
+		mn_tree_put_span(tree, "smtp.text", r.text);
 }
 
-struct fjson_object *mn_sendmail_tree(const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
-				      const struct mn_rules *rules)
+void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
+		      const struct mn_rules *rules)
 {
-	struct fjson_object *root = fjson_object_new_object();
-	put_framing(root, line);
+	put_framing(tree, line);
 	if (shape == MN_SM_TEXT) {
-		if (!mn_rules_apply(rules, line->body, root)) {
-			mn_tree_put_event(root, "other", "unknown");
-			mn_tree_add_unparsed(root, line->body);
+		if (!mn_rules_apply(rules, line->body, tree)) {
+			mn_tree_put_event(tree, "other", "unknown");
+			mn_tree_add_unparsed(tree, line->body);
 		}
-		return root;
+		return;
 	}
 
 	struct facts f = {0};
 	f.type = line_type_of(line, &f.peer);
 	for (size_t i = 0; i < line->npairs; i++) {
 		if (line->pairs[i].key.len)
-			store_pair(root, &f, line->pairs[i]);
+			store_pair(tree, &f, line->pairs[i]);
 		else
-			mn_tree_add_unparsed(root, line->pairs[i].value);
+			mn_tree_add_unparsed(tree, line->pairs[i].value);
 	}
 	if (f.more)
-		mn_tree_put_true(root, "sendmail.more");
-	put_common(root, line, &f);
-	return root;
+		mn_tree_put_true(tree, "sendmail.more");
+	put_common(tree, line, &f);
 }

@@ -79,10 +79,10 @@ bool mn_sun_add(struct mn_sun_entry *entry, enum mn_sun_field field, mn_span val
 /* The first item of that field, or NULL. */
 const struct mn_sun_item *mn_sun_find(const struct mn_sun_entry *entry, enum mn_sun_field field);
 
-struct fjson_object;
 struct mn_timezone;
+struct mn_tree;
 
 /* The tree of doc/fields.md for a parsed entry. */
-struct fjson_object *mn_sun_tree(const struct mn_sun_entry *entry, const struct mn_timezone *tz);
+void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *entry, const struct mn_timezone *tz);
 
 #endif

@@ -2,7 +2,6 @@
  * doc/fields.md: sun_mta.* for every field, and the common (ECS) fields derived from the
  * entry code, the addresses, the connection fields and the diagnostic. */
 #include <ctype.h>
-#include <stdio.h>
 
 #include "relay.h"
 #include "smtp.h"
@@ -12,7 +11,7 @@
 
 /* What the whole entry says about direction: which end is the remote one. */
 struct context {
-	struct fjson_object *root;
+	struct mn_tree *tree;
 	const struct mn_sun_entry *entry;
 	char action;
 	const char *remote; /* "source" or "destination" */
@@ -38,22 +37,22 @@ static const struct {
 
 static void put_event(const struct context *c)
 {
-	mn_tree_put_str(c->root, "event.module", "sun_mta");
+	mn_tree_put_str(c->tree, "event.module", "sun_mta");
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
 		if (actions[i].action == c->action) {
-			mn_tree_put_event(c->root, actions[i].name, actions[i].outcome);
+			mn_tree_put_event(c->tree, actions[i].name, actions[i].outcome);
 			return;
 		}
-	mn_tree_put_event(c->root, "other", "unknown");
+	mn_tree_put_event(c->tree, "other", "unknown");
 }
 
-static void put_number_or_unparsed(struct fjson_object *root, const char *path, mn_span v)
+static void put_number_or_unparsed(struct mn_tree *tree, const char *path, mn_span v)
 {
 	int64_t n;
 	if (mn_parse_int(v, &n))
-		mn_tree_put_int(root, path, n);
+		mn_tree_put_int(tree, path, n);
 	else
-		mn_tree_add_unparsed(root, v);
+		mn_tree_add_unparsed(tree, v);
 }
 
 static int two_digits(const char *p)
@@ -111,14 +110,17 @@ static bool civil_from_iso(mn_span s, struct mn_civil_time *t)
 	return true;
 }
 
+/* Room for "2014-06-02T22:02:13.940000000+02:00" and more. */
+#define TIME_SIZE 64
+
 static void put_time(const struct context *c, mn_span v, bool iso, const struct mn_timezone *tz)
 {
 	struct mn_civil_time t;
-	char buf[64];
-	if ((iso ? civil_from_iso(v, &t) : civil_from_text(v, &t)) && mn_format_time(tz, &t, buf, sizeof buf))
-		mn_tree_put_str(c->root, "sun_mta.time", buf);
+	char *buf = mn_tree_scratch(c->tree, TIME_SIZE);
+	if (buf && (iso ? civil_from_iso(v, &t) : civil_from_text(v, &t)) && mn_format_time(tz, &t, buf, TIME_SIZE))
+		mn_tree_put_str(c->tree, "sun_mta.time", buf);
 	else
-		mn_tree_add_unparsed(c->root, v);
+		mn_tree_add_unparsed(c->tree, v);
 }
 
 /* hexpid.seq or hexpid.thread.seq */
@@ -126,27 +128,27 @@ static void put_process(const struct context *c, mn_span v)
 {
 	const char *dot1 = memchr(v.p, '.', v.len);
 	if (!dot1) {
-		mn_tree_put_span(c->root, "sun_mta.process.id", v);
+		mn_tree_put_span(c->tree, "sun_mta.process.id", v);
 		return;
 	}
-	mn_tree_put_span(c->root, "sun_mta.process.id", mn_span_make(v.p, (size_t)(dot1 - v.p)));
+	mn_tree_put_span(c->tree, "sun_mta.process.id", mn_span_make(v.p, (size_t)(dot1 - v.p)));
 	mn_span rest = mn_span_make(dot1 + 1, (size_t)(v.p + v.len - dot1 - 1));
 	const char *dot2 = memchr(rest.p, '.', rest.len);
 	if (dot2) {
-		mn_tree_put_span(c->root, "sun_mta.process.thread", mn_span_make(rest.p, (size_t)(dot2 - rest.p)));
+		mn_tree_put_span(c->tree, "sun_mta.process.thread", mn_span_make(rest.p, (size_t)(dot2 - rest.p)));
 		rest = mn_span_make(dot2 + 1, (size_t)(rest.p + rest.len - dot2 - 1));
 	}
-	put_number_or_unparsed(c->root, "sun_mta.process.sequence", rest);
+	put_number_or_unparsed(c->tree, "sun_mta.process.sequence", rest);
 }
 
 static void put_code(const struct context *c, mn_span v)
 {
-	mn_tree_put_span(c->root, "event.code", v);
-	mn_tree_put_span(c->root, "sun_mta.entry.action", mn_span_make(v.p, 1));
+	mn_tree_put_span(c->tree, "event.code", v);
+	mn_tree_put_span(c->tree, "sun_mta.entry.action", mn_span_make(v.p, 1));
 	for (size_t i = 1; i < v.len; i++)
-		mn_tree_append_span(c->root, "sun_mta.entry.modifiers", mn_span_make(v.p + i, 1));
+		mn_tree_append_span(c->tree, "sun_mta.entry.modifiers", mn_span_make(v.p + i, 1));
 	if (v.len > 1 && memchr(v.p + 1, 'S', v.len - 1))
-		mn_tree_put_true(c->root, "tls.established");
+		mn_tree_put_true(c->tree, "tls.established");
 }
 
 /* Addresses are logged bare; LOG_FORMAT=2 writes the empty one as "<>". */
@@ -160,12 +162,12 @@ static void put_original_recipient(const struct context *c, mn_span v)
 	const char *semi = memchr(v.p, ';', v.len);
 	mn_span address = v;
 	if (semi) {
-		mn_tree_put_span(c->root, "sun_mta.recipient.original_type", mn_span_make(v.p, (size_t)(semi - v.p)));
+		mn_tree_put_span(c->tree, "sun_mta.recipient.original_type", mn_span_make(v.p, (size_t)(semi - v.p)));
 		address = mn_span_make(semi + 1, (size_t)(v.p + v.len - semi - 1));
 	}
 	address = bare_address(address);
 	if (address.len)
-		mn_tree_put_span(c->root, "sun_mta.recipient.original", address);
+		mn_tree_put_span(c->tree, "sun_mta.recipient.original", address);
 }
 
 /* The queue file's first two letters count delivery attempts: ZZ 1, ZY 2, ... YZ 27. */
@@ -174,9 +176,9 @@ static void put_file(const struct context *c, mn_span v)
 	size_t base = v.len;
 	while (base > 0 && v.p[base - 1] != '/')
 		base--;
-	mn_tree_put_span(c->root, "sun_mta.file.path", v);
+	mn_tree_put_span(c->tree, "sun_mta.file.path", v);
 	if (v.len - base >= 2 && isupper((unsigned char)v.p[base]) && isupper((unsigned char)v.p[base + 1]))
-		mn_tree_put_int(c->root, "sun_mta.file.attempt", ('Z' - v.p[base]) * 26 + ('Z' - v.p[base + 1]) + 1);
+		mn_tree_put_int(c->tree, "sun_mta.file.attempt", ('Z' - v.p[base]) * 26 + ('Z' - v.p[base + 1]) + 1);
 }
 
 /* "<new>,<orig>" */
@@ -189,9 +191,9 @@ static void put_message_ids(const struct context *c, mn_span v)
 			continue;
 		mn_span id = mn_span_unwrap(mn_span_trim(mn_span_make(v.p + start, i - start)), '<', '>');
 		if (id.len) {
-			mn_tree_append_span(c->root, "sun_mta.message_ids", id);
+			mn_tree_append_span(c->tree, "sun_mta.message_ids", id);
 			if (first)
-				mn_tree_put_span(c->root, "email.message_id", id);
+				mn_tree_put_span(c->tree, "email.message_id", id);
 			first = false;
 		}
 		start = i + 1;
@@ -202,35 +204,30 @@ static void put_host(const struct context *c, const char *path, mn_span host)
 {
 	if (host.len == 0)
 		return;
-	mn_tree_put_span(c->root, path, host);
-	mn_tree_append_unique(c->root, "related.hosts", host);
+	mn_tree_put_span(c->tree, path, host);
+	mn_tree_append_unique(c->tree, "related.hosts", host);
 }
 
 static void put_endpoint(const struct context *c, const char *side, mn_span ip, mn_span port)
 {
-	char path[32];
 	int64_t n;
+	bool has_port = port.len && mn_parse_int(port, &n);
+	mn_node_id end = ip.len || has_port ? mn_tree_object(c->tree, side) : MN_NO_NODE;
 	if (ip.len) {
-		snprintf(path, sizeof path, "%s.address", side);
-		mn_tree_put_span(c->root, path, ip);
+		mn_tree_set_span(c->tree, end, mn_key("address"), ip);
 		if (mn_is_ip(ip)) {
-			snprintf(path, sizeof path, "%s.ip", side);
-			mn_tree_put_span(c->root, path, ip);
-			mn_tree_append_unique(c->root, "related.ip", ip);
+			mn_tree_set_span(c->tree, end, mn_key("ip"), ip);
+			mn_tree_append_unique(c->tree, "related.ip", ip);
 		}
 	}
-	if (port.len && mn_parse_int(port, &n)) {
-		snprintf(path, sizeof path, "%s.port", side);
-		mn_tree_put_int(c->root, path, n);
-	}
+	if (has_port)
+		mn_tree_set_int(c->tree, end, mn_key("port"), n);
 }
 
 static void put_domain(const struct context *c, const char *side, mn_span host)
 {
-	char path[32];
-	snprintf(path, sizeof path, "%s.domain", side);
 	if (host.len)
-		mn_tree_put_span(c->root, path, host);
+		mn_tree_set_span(c->tree, mn_tree_object(c->tree, side), mn_key("domain"), host);
 }
 
 /* TCP|lip|lport|rip|rport */
@@ -238,7 +235,7 @@ static void put_transport(const struct context *c, mn_span v)
 {
 	mn_span part[5];
 	size_t n = 0, start = 0;
-	mn_tree_put_span(c->root, "sun_mta.transport", v);
+	mn_tree_put_span(c->tree, "sun_mta.transport", v);
 	for (size_t i = 0; i <= v.len; i++)
 		if (i == v.len || v.p[i] == '|') {
 			if (n == 5) {
@@ -249,7 +246,7 @@ static void put_transport(const struct context *c, mn_span v)
 			start = i + 1;
 		}
 	if (n != 5) {
-		mn_tree_add_unparsed(c->root, v);
+		mn_tree_add_unparsed(c->tree, v);
 		return;
 	}
 	put_endpoint(c, c->local, part[1], part[2]);
@@ -261,14 +258,14 @@ static void put_application(const struct context *c, mn_span v)
 {
 	mn_span part[4] = {{0}};
 	size_t n = 0, start = 0;
-	mn_tree_put_span(c->root, "sun_mta.application", v);
+	mn_tree_put_span(c->tree, "sun_mta.application", v);
 	for (size_t i = 0; i <= v.len; i++)
 		if (i == v.len || v.p[i] == '/') {
 			mn_span p = mn_span_make(v.p + start, i - start);
 			start = i + 1;
 			if (mn_span_starts(p, "TLS-")) {
-				mn_tree_put_true(c->root, "tls.established");
-				mn_tree_put_span(c->root, "tls.cipher", mn_span_from(p, 4));
+				mn_tree_put_true(c->tree, "tls.established");
+				mn_tree_put_span(c->tree, "tls.cipher", mn_span_from(p, 4));
 			} else if (n < 4) {
 				part[n++] = p;
 			}
@@ -333,7 +330,7 @@ static void put_dequeue_connection(const struct context *c, mn_span v, const cha
 		if (mn_span_starts(inner, "TCP|") || mn_span_starts(inner, "UDP|"))
 			put_transport(c, inner);
 		else
-			mn_tree_put_span(c->root, "sun_mta.banner", inner);
+			mn_tree_put_span(c->tree, "sun_mta.banner", inner);
 	}
 }
 
@@ -352,44 +349,48 @@ static int put_diagnostic(const struct context *c, mn_span v)
 {
 	struct mn_smtp_reply r;
 	mn_span d = mn_span_trim(v);
-	mn_tree_put_span(c->root, "sun_mta.diagnostic", v);
+	mn_tree_put_span(c->tree, "sun_mta.diagnostic", v);
 	if (mn_span_starts_nocase(d, "smtp;"))
 		d = mn_span_trim(mn_span_from(d, 5));
 	if (!mn_smtp_reply_parse(d, &r)) {
 		if (d.len)
-			mn_tree_put_span(c->root, "error.message", d);
+			mn_tree_put_span(c->tree, "error.message", d);
 		return 0;
 	}
-	mn_tree_put_int(c->root, "smtp.code", r.code);
+	mn_tree_put_int(c->tree, "smtp.code", r.code);
 	if (r.enhanced.len)
-		mn_tree_put_span(c->root, "smtp.enhanced_status", r.enhanced);
+		mn_tree_put_span(c->tree, "smtp.enhanced_status", r.enhanced);
 	if (r.text.len)
-		mn_tree_put_span(c->root, "smtp.text", r.text);
+		mn_tree_put_span(c->tree, "smtp.text", r.text);
 	return r.code;
 }
 
 static void put_header(const struct context *c, mn_span name, mn_span value)
 {
-	mn_tree_put_span(c->root, "sun_mta.header.name", name);
-	mn_tree_put_span(c->root, "sun_mta.header.value", value);
+	mn_tree_put_span(c->tree, "sun_mta.header.name", name);
+	mn_tree_put_span(c->tree, "sun_mta.header.value", value);
 	if (mn_span_eq_nocase(name, "Message-ID"))
-		mn_tree_put_span(c->root, "email.message_id", mn_span_unwrap(mn_span_trim(value), '<', '>'));
+		mn_tree_put_span(c->tree, "email.message_id", mn_span_unwrap(mn_span_trim(value), '<', '>'));
 	else if (mn_span_eq_nocase(name, "Subject"))
-		mn_tree_put_span(c->root, "email.subject", value);
+		mn_tree_put_span(c->tree, "email.subject", value);
 }
 
-/* An XML attribute with no field of its own: sun_mta.<name>. */
+/* An XML attribute with no field of its own: sun_mta.<name>, its name lower-cased and
+ * anything but letters and digits made '_'; longer names stay in "unparsed". */
+#define MAX_ATTRIBUTE_NAME 55
+
 static void put_attribute(const struct context *c, const struct mn_sun_item *it)
 {
-	char path[64];
-	int n = snprintf(path, sizeof path, "sun_mta.%.*s", (int)it->name.len, it->name.p);
-	if (n < 0 || (size_t)n >= sizeof path) {
-		mn_tree_add_unparsed(c->root, it->value);
+	mn_span name = it->name;
+	char *key = name.len <= MAX_ATTRIBUTE_NAME ? mn_tree_scratch(c->tree, name.len) : NULL;
+	if (!key) {
+		mn_tree_add_unparsed(c->tree, it->value);
 		return;
 	}
-	for (char *p = path + strlen("sun_mta."); *p; p++)
-		*p = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
-	mn_tree_put_span(c->root, path, it->value);
+	for (size_t i = 0; i < name.len; i++)
+		key[i] = isalnum((unsigned char)name.p[i]) ? (char)tolower((unsigned char)name.p[i]) : '_';
+	mn_tree_set_span(c->tree, mn_tree_object(c->tree, "sun_mta"), mn_key_span(mn_span_make(key, name.len)),
+			 it->value);
 }
 
 static const char *const simple_paths[] = {
@@ -422,15 +423,15 @@ static void put_item(const struct context *c, const struct mn_sun_item *it, cons
 	const char *path;
 	if ((path = path_of(simple_paths, sizeof simple_paths / sizeof simple_paths[0], it->field))) {
 		if (v.len)
-			mn_tree_put_span(c->root, path, v);
+			mn_tree_put_span(c->tree, path, v);
 		if (it->field == MN_SUN_USERNAME && (v.len > 1 && v.p[0] == '*'))
-			mn_tree_put_span(c->root, "user.name", mn_span_from(v, 1));
+			mn_tree_put_span(c->tree, "user.name", mn_span_from(v, 1));
 		else if (it->field == MN_SUN_USERNAME && c->entry->xml_connection && v.len)
-			mn_tree_put_span(c->root, "user.name", v);
+			mn_tree_put_span(c->tree, "user.name", v);
 		return;
 	}
 	if ((path = path_of(number_paths, sizeof number_paths / sizeof number_paths[0], it->field))) {
-		put_number_or_unparsed(c->root, path, v);
+		put_number_or_unparsed(c->tree, path, v);
 		return;
 	}
 	switch (it->field) {
@@ -442,26 +443,26 @@ static void put_item(const struct context *c, const struct mn_sun_item *it, cons
 		put_process(c, v);
 		break;
 	case MN_SUN_DIRECTION:
-		mn_tree_put_str(c->root, "sun_mta.direction", c->inbound ? "inbound" : "outbound");
+		mn_tree_put_str(c->tree, "sun_mta.direction", c->inbound ? "inbound" : "outbound");
 		break;
 	case MN_SUN_CODE:
 		put_code(c, v);
 		break;
 	case MN_SUN_FROM:
-		mn_tree_append_span(c->root, "email.from.address", bare_address(v));
+		mn_tree_append_span(c->tree, "email.from.address", bare_address(v));
 		break;
 	case MN_SUN_ORIGINAL_TO:
 		put_original_recipient(c, v);
 		break;
 	case MN_SUN_TO:
 		if (bare_address(v).len)
-			mn_tree_append_span(c->root, "email.to.address", bare_address(v));
+			mn_tree_append_span(c->tree, "email.to.address", bare_address(v));
 		break;
 	case MN_SUN_FILE:
 		put_file(c, v);
 		break;
 	case MN_SUN_ENVELOPE_ID:
-		mn_tree_put_span(c->root, "sun_mta.envelope_id", mn_span_unwrap(mn_span_trim(v), '<', '>'));
+		mn_tree_put_span(c->tree, "sun_mta.envelope_id", mn_span_unwrap(mn_span_trim(v), '<', '>'));
 		break;
 	case MN_SUN_MESSAGE_IDS:
 		put_message_ids(c, v);
@@ -482,17 +483,17 @@ static void put_item(const struct context *c, const struct mn_sun_item *it, cons
 		put_attribute(c, it);
 		break;
 	case MN_SUN_UNPARSED:
-		mn_tree_add_unparsed(c->root, v);
+		mn_tree_add_unparsed(c->tree, v);
 		break;
 	default: /* header name/value: put_header, once both are known */
 		break;
 	}
 }
 
-struct fjson_object *mn_sun_tree(const struct mn_sun_entry *e, const struct mn_timezone *tz)
+void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *e, const struct mn_timezone *tz)
 {
 	const struct mn_sun_item *code = mn_sun_find(e, MN_SUN_CODE), *direction = mn_sun_find(e, MN_SUN_DIRECTION);
-	struct context c = {.root = fjson_object_new_object(), .entry = e};
+	struct context c = {.tree = tree, .entry = e};
 	c.action = e->kind == MN_SUN_HEADER ? '>' : code && code->value.len ? code->value.p[0] : 0;
 	/* the remote system is the client of E, J, B, V and inbound (+) entries */
 	c.inbound = direction ? mn_span_eq(direction->value, "+") : c.action && strchr("EJBV", c.action);
@@ -507,7 +508,6 @@ struct fjson_object *mn_sun_tree(const struct mn_sun_entry *e, const struct mn_t
 	if (name && value)
 		put_header(&c, name->value, value->value);
 	if (c.action == 'U' && reply)
-		mn_tree_put_str(c.root, "event.outcome", reply < 400 ? "success" : "failure");
-	mn_tree_put_int(c.root, "sun_mta.log_format", e->log_format);
-	return c.root;
+		mn_tree_put_str(c.tree, "event.outcome", reply < 400 ? "success" : "failure");
+	mn_tree_put_int(c.tree, "sun_mta.log_format", e->log_format);
 }

@@ -1,10 +1,396 @@
-/* tree.c - libfastjson helpers: dotted paths, UTF-8 repair, unparsed text. */
+/* tree.c - the output tree: nodes in one reused array, dotted paths, scratch memory. */
 #include "tree.h"
 
 #include <stdlib.h>
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not one. */
-static size_t utf8_sequence_length(const unsigned char *p, size_t avail)
+#define FIRST_NODES 64
+#define FIRST_SCRATCH 16384
+
+struct mn_scratch_block {
+	struct mn_scratch_block *next; /* the block used before this one */
+	size_t used, size;
+	char data[];
+};
+
+struct mn_tree *mn_tree_new(void)
+{
+	struct mn_tree *t = calloc(1, sizeof *t);
+	if (t)
+		mn_tree_reset(t);
+	return t;
+}
+
+void mn_tree_free(struct mn_tree *t)
+{
+	if (!t)
+		return;
+	for (struct mn_scratch_block *b = t->scratch, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(t->nodes);
+	free(t->text);
+	free(t);
+}
+
+unsigned mn_tree_format(const struct mn_tree *t)
+{
+	return t->format;
+}
+
+void mn_tree_reset(struct mn_tree *t)
+{
+	if (t->scratch) { /* keep the newest (largest) block */
+		for (struct mn_scratch_block *b = t->scratch->next, *next; b; b = next) {
+			next = b->next;
+			free(b);
+		}
+		t->scratch->next = NULL;
+		t->scratch->used = 0;
+	}
+	t->failed = false;
+	t->format = 0;
+	t->nnodes = 0;
+	if (!t->nodes) {
+		t->nodes = malloc(FIRST_NODES * sizeof *t->nodes);
+		t->capacity = t->nodes ? FIRST_NODES : 0;
+	}
+	if (t->capacity) {
+		t->nodes[0] = (struct mn_node){.kind = MN_NODE_OBJECT};
+		t->nnodes = 1;
+	} else {
+		t->failed = true;
+	}
+}
+
+char *mn_tree_scratch(struct mn_tree *t, size_t n)
+{
+	struct mn_scratch_block *b = t->scratch;
+	if (!b || b->size - b->used < n) {
+		size_t size = b && b->size * 2 > FIRST_SCRATCH ? b->size * 2 : FIRST_SCRATCH;
+		if (size < n)
+			size = n;
+		struct mn_scratch_block *fresh = malloc(sizeof *fresh + size);
+		if (!fresh) {
+			t->failed = true;
+			return NULL;
+		}
+		*fresh = (struct mn_scratch_block){.next = b, .size = size};
+		t->scratch = b = fresh;
+	}
+	char *p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+mn_span mn_tree_copy(struct mn_tree *t, mn_span s)
+{
+	char *p = mn_tree_scratch(t, s.len);
+	if (!p)
+		return mn_span_make("", 0);
+	memcpy(p, s.p, s.len);
+	return mn_span_make(p, s.len);
+}
+
+/* ---- nodes ------------------------------------------------------------------------------- */
+
+static mn_node_id new_node(struct mn_tree *t, mn_node_id parent, mn_span key, const char *key_str, uint8_t kind)
+{
+	if (t->failed)
+		return MN_NO_NODE;
+	if (t->nnodes == t->capacity) {
+		struct mn_node *grown = realloc(t->nodes, 2 * (size_t)t->capacity * sizeof *grown);
+		if (!grown) {
+			t->failed = true;
+			return MN_NO_NODE;
+		}
+		t->nodes = grown;
+		t->capacity *= 2;
+	}
+	mn_node_id id = t->nnodes++;
+	t->nodes[id] = (struct mn_node){.key = key, .key_str = key_str, .kind = kind};
+	struct mn_node *p = &t->nodes[parent];
+	if (p->v.children.last)
+		t->nodes[p->v.children.last].next = id;
+	else
+		p->v.children.first = id;
+	p->v.children.last = id;
+	return id;
+}
+
+static mn_node_id find_child(const struct mn_tree *t, mn_node_id parent, mn_span key)
+{
+	for (mn_node_id c = t->nodes[parent].v.children.first; c; c = t->nodes[c].next) {
+		const struct mn_node *n = &t->nodes[c];
+		if (n->key.len == key.len && memcmp(n->key.p, key.p, key.len) == 0)
+			return c;
+	}
+	return MN_NO_NODE;
+}
+
+/* The child key of parent, of the given kind: created, or an existing one emptied if
+ * replace is set or its kind differs (the value is replaced in its place). */
+static mn_node_id child(struct mn_tree *t, mn_node_id parent, mn_span key, const char *key_str, uint8_t kind,
+			bool replace)
+{
+	if (t->failed)
+		return MN_NO_NODE;
+	mn_node_id id = find_child(t, parent, key);
+	if (!id)
+		return new_node(t, parent, key, key_str, kind);
+	struct mn_node *n = &t->nodes[id];
+	if (replace || n->kind != kind) {
+		n->kind = kind;
+		n->v.children.first = n->v.children.last = MN_NO_NODE;
+	}
+	return id;
+}
+
+mn_node_id mn_tree_child_object(struct mn_tree *t, mn_node_id parent, struct mn_key key)
+{
+	return child(t, parent, key.name, key.literal, MN_NODE_OBJECT, false);
+}
+
+mn_node_id mn_tree_add(struct mn_tree *t, mn_node_id parent, struct mn_key key, enum mn_node_kind kind)
+{
+	if (t->failed)
+		return MN_NO_NODE;
+	if (t->nodes[parent].kind == MN_NODE_ARRAY)
+		return new_node(t, parent, mn_span_make("", 0), NULL, (uint8_t)kind);
+	return child(t, parent, key.name, key.literal, (uint8_t)kind, true);
+}
+
+/* Walks a dotted path, creating objects; returns the parent of the last component. */
+mn_node_id mn_tree_parent_of(struct mn_tree *t, mn_span path, mn_span *leaf)
+{
+	mn_node_id node = 0;
+	const char *dot;
+	while ((dot = memchr(path.p, '.', path.len)) != NULL && !t->failed) {
+		size_t n = (size_t)(dot - path.p);
+		node = child(t, node, mn_span_make(path.p, n), NULL, MN_NODE_OBJECT, false);
+		path = mn_span_from(path, n + 1);
+	}
+	*leaf = path;
+	return node;
+}
+
+static mn_node_id parent_of(struct mn_tree *t, const char *path, mn_span *leaf)
+{
+	return mn_tree_parent_of(t, mn_span_make(path, strlen(path)), leaf);
+}
+
+/* A value node at path (a literal: its last component is the key's static string). */
+static struct mn_node *value_at(struct mn_tree *t, const char *path, uint8_t kind)
+{
+	mn_span leaf;
+	mn_node_id parent = parent_of(t, path, &leaf);
+	if (t->failed)
+		return NULL;
+	mn_node_id id = child(t, parent, leaf, leaf.p, kind, true);
+	return id ? &t->nodes[id] : NULL;
+}
+
+mn_node_id mn_tree_object(struct mn_tree *t, const char *path)
+{
+	mn_span leaf;
+	mn_node_id parent = parent_of(t, path, &leaf);
+	return t->failed ? MN_NO_NODE : child(t, parent, leaf, leaf.p, MN_NODE_OBJECT, false);
+}
+
+void mn_tree_set_span(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value)
+{
+	mn_node_id id = mn_tree_add(t, parent, key, MN_NODE_STRING);
+	if (id)
+		t->nodes[id].v.str = value;
+}
+
+void mn_tree_set_int(struct mn_tree *t, mn_node_id parent, struct mn_key key, int64_t value)
+{
+	mn_node_id id = mn_tree_add(t, parent, key, MN_NODE_INT);
+	if (id)
+		t->nodes[id].v.num = value;
+}
+
+void mn_tree_set_true(struct mn_tree *t, mn_node_id parent, struct mn_key key)
+{
+	mn_tree_add(t, parent, key, MN_NODE_TRUE);
+}
+
+void mn_tree_put_span(struct mn_tree *t, const char *path, mn_span value)
+{
+	struct mn_node *n = value_at(t, path, MN_NODE_STRING);
+	if (n)
+		n->v.str = value;
+}
+
+void mn_tree_put_str(struct mn_tree *t, const char *path, const char *value)
+{
+	mn_tree_put_span(t, path, mn_span_make(value, strlen(value)));
+}
+
+void mn_tree_put_int(struct mn_tree *t, const char *path, int64_t value)
+{
+	struct mn_node *n = value_at(t, path, MN_NODE_INT);
+	if (n)
+		n->v.num = value;
+}
+
+void mn_tree_put_true(struct mn_tree *t, const char *path)
+{
+	value_at(t, path, MN_NODE_TRUE);
+}
+
+static mn_node_id array_at(struct mn_tree *t, const char *path)
+{
+	mn_span leaf;
+	mn_node_id parent = parent_of(t, path, &leaf);
+	return t->failed ? MN_NO_NODE : child(t, parent, leaf, leaf.p, MN_NODE_ARRAY, false);
+}
+
+void mn_tree_append_span(struct mn_tree *t, const char *path, mn_span value)
+{
+	mn_node_id array = array_at(t, path);
+	mn_node_id item = array ? new_node(t, array, mn_span_make("", 0), NULL, MN_NODE_STRING) : MN_NO_NODE;
+	if (item)
+		t->nodes[item].v.str = value;
+}
+
+void mn_tree_append_str(struct mn_tree *t, const char *path, const char *value)
+{
+	mn_tree_append_span(t, path, mn_span_make(value, strlen(value)));
+}
+
+void mn_tree_append_unique(struct mn_tree *t, const char *path, mn_span value)
+{
+	mn_node_id array = array_at(t, path);
+	if (!array)
+		return;
+	for (mn_node_id c = t->nodes[array].v.children.first; c; c = t->nodes[c].next) {
+		mn_span s = t->nodes[c].v.str;
+		if (s.len == value.len && memcmp(s.p, value.p, s.len) == 0)
+			return;
+	}
+	mn_node_id item = new_node(t, array, mn_span_make("", 0), NULL, MN_NODE_STRING);
+	if (item)
+		t->nodes[item].v.str = value;
+}
+
+/* ---- reading --------------------------------------------------------------------------- */
+
+mn_node_id mn_tree_lookup(const struct mn_tree *t, mn_node_id parent, const char *path)
+{
+	mn_node_id node = parent;
+	for (;;) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+		if (t->nodes[node].kind != MN_NODE_OBJECT)
+			return MN_NO_NODE;
+		node = find_child(t, node, mn_span_make(path, n));
+		if (!node || !dot)
+			return node;
+		path = dot + 1;
+	}
+}
+
+const struct mn_node *mn_tree_find(const struct mn_tree *t, const char *path)
+{
+	mn_node_id id = mn_tree_lookup(t, 0, path);
+	return id ? &t->nodes[id] : NULL;
+}
+
+bool mn_tree_get_span(const struct mn_tree *t, const char *path, mn_span *value)
+{
+	const struct mn_node *n = mn_tree_find(t, path);
+	if (n && n->kind == MN_NODE_ARRAY)
+		n = n->v.children.first ? &t->nodes[n->v.children.first] : NULL;
+	if (!n || n->kind != MN_NODE_STRING)
+		return false;
+	*value = n->v.str;
+	return true;
+}
+
+bool mn_tree_get_int(const struct mn_tree *t, const char *path, int64_t *value)
+{
+	const struct mn_node *n = mn_tree_find(t, path);
+	if (!n || n->kind != MN_NODE_INT)
+		return false;
+	*value = n->v.num;
+	return true;
+}
+
+/* ---- common fields ------------------------------------------------------------------------ */
+
+static const struct {
+	const char *action, *category, *category2, *type, *type2;
+} categorisation[] = {
+	{"rejected", "email", "network", "denied", NULL},
+	{"connection-opened", "network", NULL, "connection", "start"},
+	{"connection-closed", "network", NULL, "connection", "end"},
+	{"connection-rejected", "network", NULL, "connection", "denied"},
+	{"connection-failed", "network", NULL, "connection", "error"},
+	{"bad-command", "network", NULL, "protocol", NULL},
+	{"etrn", "network", NULL, "protocol", NULL},
+	{"tls", "network", NULL, "protocol", NULL},
+	{"auth", "authentication", NULL, "info", NULL},
+	{"error", "email", NULL, "error", NULL},
+};
+
+void mn_tree_put_event(struct mn_tree *t, const char *action, const char *outcome)
+{
+	const char *category = "email", *category2 = NULL, *type = "info", *type2 = NULL;
+	for (size_t i = 0; i < sizeof categorisation / sizeof categorisation[0]; i++)
+		if (strcmp(action, categorisation[i].action) == 0) {
+			category = categorisation[i].category, category2 = categorisation[i].category2;
+			type = categorisation[i].type, type2 = categorisation[i].type2;
+		}
+	mn_tree_put_str(t, "event.action", action);
+	mn_tree_put_str(t, "event.outcome", outcome);
+	mn_tree_append_str(t, "event.category", category);
+	if (category2)
+		mn_tree_append_str(t, "event.category", category2);
+	mn_tree_append_str(t, "event.type", type);
+	if (type2)
+		mn_tree_append_str(t, "event.type", type2);
+}
+
+void mn_tree_add_unparsed(struct mn_tree *t, mn_span text)
+{
+	mn_span old;
+	if (text.len == 0)
+		return;
+	if (!mn_tree_get_span(t, "unparsed", &old)) {
+		mn_tree_put_span(t, "unparsed", text);
+		return;
+	}
+	char *joined = mn_tree_scratch(t, old.len + 2 + text.len);
+	if (!joined)
+		return;
+	memcpy(joined, old.p, old.len);
+	memcpy(joined + old.len, ", ", 2);
+	memcpy(joined + old.len + 2, text.p, text.len);
+	mn_tree_put_span(t, "unparsed", mn_span_make(joined, old.len + 2 + text.len));
+}
+
+bool mn_parse_int(mn_span s, int64_t *out)
+{
+	size_t i = 0;
+	bool negative = s.len && s.p[0] == '-';
+	uint64_t v = 0;
+	if (negative)
+		i++;
+	if (i == s.len)
+		return false;
+	for (; i < s.len; i++) {
+		unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
+		if (d > 9 || v > (uint64_t)(INT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = negative ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
+size_t mn_utf8_sequence_length(const unsigned char *p, size_t avail)
 {
 	unsigned char c = p[0];
 	size_t n;
@@ -33,209 +419,4 @@ static size_t utf8_sequence_length(const unsigned char *p, size_t avail)
 		if (p[i] < 0x80 || p[i] > 0xBF)
 			return 0;
 	return n;
-}
-
-static struct fjson_object *repaired_string(mn_span s)
-{
-	static const char replacement[] = "\xEF\xBF\xBD";
-	char *buf = malloc(s.len * 3 + 1);
-	if (!buf)
-		return NULL;
-	size_t out = 0;
-	for (size_t i = 0; i < s.len;) {
-		size_t n = utf8_sequence_length((const unsigned char *)s.p + i, s.len - i);
-		if (n == 0) {
-			memcpy(buf + out, replacement, 3);
-			out += 3;
-			i++;
-		} else {
-			memcpy(buf + out, s.p + i, n);
-			out += n;
-			i += n;
-		}
-	}
-	struct fjson_object *str = fjson_object_new_string_len(buf, (int)out);
-	free(buf);
-	return str;
-}
-
-struct fjson_object *mn_json_string(mn_span s)
-{
-	for (size_t i = 0; i < s.len; i++)
-		if ((unsigned char)s.p[i] >= 0x80)
-			return repaired_string(s);
-	return fjson_object_new_string_len(s.p, (int)s.len);
-}
-
-/* Walks path, creating objects; returns the parent of the last component. */
-static struct fjson_object *parent_of(struct fjson_object *root, const char *path, const char **leaf)
-{
-	struct fjson_object *node = root;
-	const char *dot;
-	char name[64];
-	while ((dot = strchr(path, '.')) != NULL) {
-		size_t n = (size_t)(dot - path);
-		if (n >= sizeof name)
-			n = sizeof name - 1;
-		memcpy(name, path, n);
-		name[n] = '\0';
-		struct fjson_object *child;
-		if (!fjson_object_object_get_ex(node, name, &child) ||
-		    !fjson_object_is_type(child, fjson_type_object)) {
-			child = fjson_object_new_object();
-			fjson_object_object_add(node, name, child);
-		}
-		node = child;
-		path = dot + 1;
-	}
-	*leaf = path;
-	return node;
-}
-
-struct fjson_object *mn_tree_object(struct fjson_object *root, const char *path)
-{
-	const char *leaf;
-	struct fjson_object *parent = parent_of(root, path, &leaf), *child;
-	if (!fjson_object_object_get_ex(parent, leaf, &child) ||
-	    !fjson_object_is_type(child, fjson_type_object)) {
-		child = fjson_object_new_object();
-		fjson_object_object_add(parent, leaf, child);
-	}
-	return child;
-}
-
-void mn_tree_put(struct fjson_object *root, const char *path, struct fjson_object *value)
-{
-	const char *leaf;
-	struct fjson_object *parent = parent_of(root, path, &leaf);
-	fjson_object_object_add(parent, leaf, value);
-}
-
-void mn_tree_put_span(struct fjson_object *root, const char *path, mn_span value)
-{
-	mn_tree_put(root, path, mn_json_string(value));
-}
-
-void mn_tree_put_str(struct fjson_object *root, const char *path, const char *value)
-{
-	mn_tree_put(root, path, fjson_object_new_string(value));
-}
-
-void mn_tree_put_int(struct fjson_object *root, const char *path, int64_t value)
-{
-	mn_tree_put(root, path, fjson_object_new_int64(value));
-}
-
-void mn_tree_put_true(struct fjson_object *root, const char *path)
-{
-	mn_tree_put(root, path, fjson_object_new_boolean(1));
-}
-
-static void append(struct fjson_object *root, const char *path, struct fjson_object *value)
-{
-	const char *leaf;
-	struct fjson_object *parent = parent_of(root, path, &leaf), *array;
-	if (!fjson_object_object_get_ex(parent, leaf, &array) ||
-	    !fjson_object_is_type(array, fjson_type_array)) {
-		array = fjson_object_new_array();
-		fjson_object_object_add(parent, leaf, array);
-	}
-	fjson_object_array_add(array, value);
-}
-
-void mn_tree_append_span(struct fjson_object *root, const char *path, mn_span value)
-{
-	append(root, path, mn_json_string(value));
-}
-
-void mn_tree_append_unique(struct fjson_object *root, const char *path, mn_span value)
-{
-	const char *leaf;
-	struct fjson_object *parent = parent_of(root, path, &leaf), *array;
-	if (fjson_object_object_get_ex(parent, leaf, &array) && fjson_object_is_type(array, fjson_type_array)) {
-		for (int i = 0; i < fjson_object_array_length(array); i++) {
-			struct fjson_object *item = fjson_object_array_get_idx(array, i);
-			if ((size_t)fjson_object_get_string_len(item) == value.len &&
-			    memcmp(fjson_object_get_string(item), value.p, value.len) == 0)
-				return;
-		}
-	}
-	append(root, path, mn_json_string(value));
-}
-
-void mn_tree_append_str(struct fjson_object *root, const char *path, const char *value)
-{
-	append(root, path, fjson_object_new_string(value));
-}
-
-static const struct {
-	const char *action, *category, *category2, *type, *type2;
-} categorisation[] = {
-	{"rejected", "email", "network", "denied", NULL},
-	{"connection-opened", "network", NULL, "connection", "start"},
-	{"connection-closed", "network", NULL, "connection", "end"},
-	{"connection-rejected", "network", NULL, "connection", "denied"},
-	{"connection-failed", "network", NULL, "connection", "error"},
-	{"bad-command", "network", NULL, "protocol", NULL},
-	{"etrn", "network", NULL, "protocol", NULL},
-	{"tls", "network", NULL, "protocol", NULL},
-	{"auth", "authentication", NULL, "info", NULL},
-	{"error", "email", NULL, "error", NULL},
-};
-
-void mn_tree_put_event(struct fjson_object *root, const char *action, const char *outcome)
-{
-	const char *category = "email", *category2 = NULL, *type = "info", *type2 = NULL;
-	for (size_t i = 0; i < sizeof categorisation / sizeof categorisation[0]; i++)
-		if (strcmp(action, categorisation[i].action) == 0) {
-			category = categorisation[i].category, category2 = categorisation[i].category2;
-			type = categorisation[i].type, type2 = categorisation[i].type2;
-		}
-	mn_tree_put_str(root, "event.action", action);
-	mn_tree_put_str(root, "event.outcome", outcome);
-	mn_tree_append_str(root, "event.category", category);
-	if (category2)
-		mn_tree_append_str(root, "event.category", category2);
-	mn_tree_append_str(root, "event.type", type);
-	if (type2)
-		mn_tree_append_str(root, "event.type", type2);
-}
-
-void mn_tree_add_unparsed(struct fjson_object *root, mn_span text)
-{
-	struct fjson_object *old;
-	if (text.len == 0)
-		return;
-	if (!fjson_object_object_get_ex(root, "unparsed", &old)) {
-		mn_tree_put_span(root, "unparsed", text);
-		return;
-	}
-	size_t old_len = (size_t)fjson_object_get_string_len(old);
-	char *joined = malloc(old_len + 2 + text.len);
-	if (!joined)
-		return;
-	memcpy(joined, fjson_object_get_string(old), old_len);
-	memcpy(joined + old_len, ", ", 2);
-	memcpy(joined + old_len + 2, text.p, text.len);
-	mn_tree_put_span(root, "unparsed", mn_span_make(joined, old_len + 2 + text.len));
-	free(joined);
-}
-
-bool mn_parse_int(mn_span s, int64_t *out)
-{
-	size_t i = 0;
-	bool negative = s.len && s.p[0] == '-';
-	uint64_t v = 0;
-	if (negative)
-		i++;
-	if (i == s.len)
-		return false;
-	for (; i < s.len; i++) {
-		unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
-		if (d > 9 || v > (uint64_t)(INT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = negative ? -(int64_t)v : (int64_t)v;
-	return true;
 }

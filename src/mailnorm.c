@@ -20,7 +20,7 @@
 
 struct cli {
 	struct mn_options options;
-	bool original;         /* add the input line as event.original */
+	struct mn_tree *tree;  /* reused from line to line */
 	bool correlate;        /* enrich to= lines with their from= line */
 	long max_entries, ttl; /* of the correlation cache */
 	const char *user_rulebase;
@@ -115,26 +115,19 @@ static void report(const char *name, unsigned long lineno, enum mn_result result
 		fprintf(stderr, "mailnorm: %s:%lu: partially parsed (see \"unparsed\")\n", name, lineno);
 }
 
-static void emit(const struct cli *cli, const char *line, size_t len, const char *name, unsigned long lineno)
+static int emit(const struct cli *cli, const char *line, size_t len, const char *name, unsigned long lineno)
 {
-	struct fjson_object *tree;
-	enum mn_result result = mn_normalize(&cli->options, NULL, line, len, &tree);
+	size_t n = 2;
+	enum mn_result result = mn_normalize(&cli->options, NULL, line, len, cli->tree);
 	report(name, lineno, result);
-	if (!tree) {
-		fputs("{}\n", stdout);
-		return;
+	const char *json = result == MN_UNRECOGNISED ? "{}" : mn_tree_json(cli->tree, &n);
+	if (!json) {
+		fputs("mailnorm: out of memory\n", stderr);
+		return 1;
 	}
-	if (cli->original) {
-		struct fjson_object *event;
-		if (!fjson_object_object_get_ex(tree, "event", &event)) {
-			event = fjson_object_new_object();
-			fjson_object_object_add(tree, "event", event);
-		}
-		fjson_object_object_add(event, "original", fjson_object_new_string_len(line, (int)len));
-	}
-	fputs(fjson_object_to_json_string_ext(tree, FJSON_TO_STRING_PLAIN), stdout);
+	fwrite(json, 1, n, stdout);
 	fputc('\n', stdout);
-	fjson_object_put(tree);
+	return 0;
 }
 
 static int process(const struct cli *cli, FILE *in, const char *name)
@@ -143,17 +136,19 @@ static int process(const struct cli *cli, FILE *in, const char *name)
 	size_t cap = 0;
 	ssize_t n;
 	unsigned long lineno = 0;
-	while ((n = getline(&line, &cap, in)) >= 0) {
+	int rc = 0;
+	while (rc == 0 && (n = getline(&line, &cap, in)) >= 0) {
 		size_t len = (size_t)n;
 		if (len && line[len - 1] == '\n')
 			len--;
-		emit(cli, line, len, name, ++lineno);
+		rc = emit(cli, line, len, name, ++lineno);
 	}
-	int failed = ferror(in);
-	if (failed)
+	if (ferror(in)) {
 		fprintf(stderr, "mailnorm: %s: read error: %s\n", name, strerror(errno));
+		rc = 1;
+	}
 	free(line);
-	return failed ? 1 : 0;
+	return rc;
 }
 
 static int process_file(const struct cli *cli, const char *path)
@@ -207,7 +202,7 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'o':
-			cli.original = true;
+			cli.options.original = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -236,6 +231,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (!(cli.tree = mn_tree_new())) {
+		fputs("mailnorm: out of memory\n", stderr);
+		return 1;
+	}
 	int rc = 0;
 	if (optind == argc)
 		rc = process(&cli, stdin, "<stdin>");
@@ -245,6 +244,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mailnorm: write error: %s\n", strerror(errno));
 		rc = 1;
 	}
+	mn_tree_free(cli.tree);
 	mn_correlator_free(cli.options.correlator);
 	mn_rules_free(rules);
 	free(shipped);

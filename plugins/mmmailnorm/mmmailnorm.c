@@ -9,9 +9,10 @@
  * Concurrency & Locking:
  * - instanceData (one per action) is written only while the config is loaded and is
  *   read-only afterwards, so all worker threads read it without a lock.
- * - wrkrInstanceData_t (one per worker thread) holds the worker's scratch buffer for
- *   variable names; only its own thread touches it.
- * - mn_normalize() allocates a new tree per call. The rules (liblognorm contexts) are
+ * - wrkrInstanceData_t (one per worker thread) holds the worker's tree (reused from
+ *   message to message, so a warm worker allocates only what it hands to rsyslog) and its
+ *   scratch buffer for variable names; only its own thread touches them.
+ * - The rules (liblognorm contexts) are
  *   read-only after loading and shared, as mmnormalize shares its context. A HUP loads a
  *   new set and publishes it under rulesLock with a new generation number; a worker sees
  *   the number change (one atomic read per message, no lock) and then, under the lock,
@@ -58,6 +59,8 @@ DEFobjCurrIf(statsobj)
 
 typedef struct _instanceData {
 	uchar *container;          /* msgAddJSON() name of the container: "!mail", "!", ".x" ... */
+	msgPropDescr_t *containerProp; /* the container, to see if a message has it; NULL: a root */
+	sbool outputText;          /* output="text": the container holds the JSON as a string */
 	sbool useRawMsg;           /* parse %rawmsg% instead of %msg% */
 	msgPropDescr_t *variable;  /* parse this property instead of %msg%; NULL: %msg% */
 	struct mn_options options; /* formats, zone of Sun MTA timestamps, correlator */
@@ -87,6 +90,7 @@ typedef struct wrkrInstanceData {
 	instanceData *pData;
 	rulesRef_t *rules;         /* the set this worker uses */
 	unsigned rulesGeneration;
+	struct mn_tree *tree;
 	/* "<container>!<key>", rebuilt for every top-level key of a tree (see addTree) */
 	uchar *keyPath;
 	size_t keyPathSize;
@@ -107,6 +111,7 @@ static struct cnfparamdescr actpdescr[] = {
 	{ "correlation.maxentries", eCmdHdlrPositiveInt, 0 },
 	{ "correlation.ttl", eCmdHdlrInt, 0 },
 	{ "statsname", eCmdHdlrGetWord, 0 },
+	{ "output", eCmdHdlrGetWord, 0 },
 };
 static struct cnfparamblk actpblk = {
 	CNFPARAMBLK_VERSION,
@@ -177,7 +182,9 @@ BEGINcreateWrkrInstance
 CODESTARTcreateWrkrInstance
 	pWrkrData->keyPath = NULL;
 	pWrkrData->keyPathSize = 0;
+	CHKmalloc(pWrkrData->tree = mn_tree_new());
 	adoptRules(pWrkrData);
+finalize_it:
 ENDcreateWrkrInstance
 
 BEGINisCompatibleWithFeature
@@ -198,6 +205,10 @@ CODESTARTfreeInstance
 	free(pData->userRulebase);
 	free(pData->statsName);
 	free(pData->container);
+	if(pData->containerProp != NULL) {
+		msgPropDescrDestruct(pData->containerProp);
+		free(pData->containerProp);
+	}
 	if(pData->variable != NULL) {
 		msgPropDescrDestruct(pData->variable);
 		free(pData->variable);
@@ -210,6 +221,7 @@ CODESTARTfreeWrkrInstance
 	releaseRules(pWrkrData->pData, pWrkrData->rules);
 	pthread_mutex_unlock(&pWrkrData->pData->rulesLock);
 	free(pWrkrData->keyPath);
+	mn_tree_free(pWrkrData->tree);
 ENDfreeWrkrInstance
 
 BEGINdbgPrintInstInfo
@@ -245,13 +257,13 @@ setKeyPath(wrkrInstanceData_t *const pWrkrData, const char *const key)
 	return 1;
 }
 
-/* Puts the members of tree into the container, one top-level key at a time, and releases
- * tree. Adding the whole object in one msgAddJSON() call would hit a bug of rsyslog 8.2302:
- * when the container already exists, the object is merged into the root ($!) instead of the
- * container. Per key, with force_reset, each key replaces its earlier value and keys of the
- * container that the tree does not have are kept. */
+/* Puts the members of tree into the existing container, one top-level key at a time, and
+ * releases tree. Adding the whole object in one msgAddJSON() call would hit a bug of
+ * rsyslog 8.2302: when the container already exists, the object is merged into the root ($!)
+ * instead of the container. Per key, with force_reset, each key replaces its earlier value
+ * and keys of the container that the tree does not have are kept. */
 static void
-addTree(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct json_object *const tree)
+addMembers(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct json_object *const tree)
 {
 	struct json_object_iterator it = json_object_iter_begin(tree);
 	const struct json_object_iterator end = json_object_iter_end(tree);
@@ -271,19 +283,57 @@ addTree(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct json_obj
 	json_object_put(tree);
 }
 
-static void
-countResult(instanceData *const pData, const enum mn_result result, struct json_object *const tree)
+/* Whether the message has the (named) container already: a copy is the only answer
+ * rsyslog's API gives, but the container is nearly always absent, and then nothing is. */
+static int
+hasContainer(instanceData *const pData, smsg_t *const pMsg)
 {
-	struct json_object *event, *module;
+	struct json_object *copy = NULL;
+	uchar *text = NULL;
+	if(msgGetJSONPropJSONorString(pMsg, pData->containerProp, &copy, &text) != RS_RET_OK)
+		return 0;
+	json_object_put(copy);
+	free(text);
+	return 1;
+}
+
+/* Hands the tree (or its text) to the message and releases it. A root container ("$!")
+ * takes it in one call (rsyslog merges it key by key), and so does a named container that
+ * does not exist yet (the usual case); an existing one gets it key by key (addMembers). */
+static void
+addTree(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct json_object *const tree)
+{
+	instanceData *const pData = pWrkrData->pData;
+	if(pData->containerProp != NULL && !pData->outputText && hasContainer(pData, pMsg)) {
+		addMembers(pWrkrData, pMsg, tree);
+		return;
+	}
+	const rsRetVal r = msgAddJSON(pMsg, pData->container, tree, 1, 0);
+	if(r != RS_RET_OK)
+		DBGPRINTF("mmmailnorm: msgAddJSON('%s') failed: %d\n", pData->container, r);
+}
+
+/* The tree as rsyslog wants it: libfastjson objects, or one string of JSON text. */
+static struct json_object *
+treeForMessage(instanceData *const pData, struct mn_tree *const tree)
+{
+	if(!pData->outputText)
+		return mn_tree_fjson(tree);
+	size_t len;
+	const char *const text = mn_tree_json(tree, &len);
+	return text == NULL ? NULL : json_object_new_string_len(text, (int)len);
+}
+
+static void
+countResult(instanceData *const pData, const enum mn_result result, const struct mn_tree *const tree)
+{
 	if(result == MN_UNRECOGNISED) {
 		STATSCOUNTER_INC(pData->ctrFailed, pData->mutCtrFailed);
 		return;
 	}
 	if(result == MN_PARTIAL)
 		STATSCOUNTER_INC(pData->ctrPartial, pData->mutCtrPartial);
-	if(json_object_object_get_ex(tree, "event", &event)
-	   && json_object_object_get_ex(event, "module", &module)
-	   && !strcmp(json_object_get_string(module), "sun_mta")) {
+	if(mn_tree_format(tree) == MN_FORMAT_SUN_MTA) {
 		STATSCOUNTER_INC(pData->ctrSunMta, pData->mutCtrSunMta);
 	} else {
 		STATSCOUNTER_INC(pData->ctrSendmail, pData->mutCtrSendmail);
@@ -319,13 +369,17 @@ CODESTARTdoAction
 		origin.program = (const char *)getProgramName(pMsg, LOCK_MUTEX);
 	}
 	const enum mn_result result = mn_normalize(&options, &origin, (const char *)text,
-		(size_t)len, &tree);
+		(size_t)len, pWrkrData->tree);
+	if(result != MN_UNRECOGNISED) /* the tree refers to text: made before it is freed */
+		tree = treeForMessage(pData, pWrkrData->tree);
 	if(mustFree)
 		free(text);
 	MsgSetParseSuccess(pMsg, result != MN_UNRECOGNISED);
-	countResult(pData, result, tree);
+	countResult(pData, result, pWrkrData->tree);
 	if(tree != NULL)
 		addTree(pWrkrData, pMsg, tree);
+	else if(result != MN_UNRECOGNISED)
+		DBGPRINTF("mmmailnorm: out of memory, the tree of a message is lost\n");
 ENDdoAction
 
 static int
@@ -363,6 +417,47 @@ setContainer(instanceData *const pData, es_str_t *const param)
 	CHKmalloc(pData->container = (uchar *)strdup(name));
 finalize_it:
 	free(given);
+	RETiRet;
+}
+
+/* output="tree" (the default) or "text": the JSON as one string, for configurations that
+ * only ship it (omfile, omelasticsearch): rsyslog then handles one value, not a tree. */
+static rsRetVal
+setOutput(instanceData *const pData, es_str_t *const param)
+{
+	DEFiRet;
+	char *const output = es_str2cstr(param, NULL);
+	CHKmalloc(output);
+	if(!strcmp(output, "tree") || !strcmp(output, "text")) {
+		pData->outputText = !strcmp(output, "text");
+	} else {
+		parser_errmsg("mmmailnorm: invalid output '%s': use \"tree\" (the default: JSON "
+			"properties) or \"text\" (the JSON as one string in the container)", output);
+		iRet = RS_RET_INVALID_PARAMS;
+	}
+	free(output);
+finalize_it:
+	RETiRet;
+}
+
+/* A named container is looked up per message (see addTree); a root one ("$!", "$.", "$/")
+ * cannot hold text. */
+static rsRetVal
+describeContainer(instanceData *const pData)
+{
+	DEFiRet;
+	const int isRoot = pData->container[1] == '\0';
+	if(isRoot && pData->outputText) {
+		parser_errmsg("mmmailnorm: output=\"text\" needs a named container such as "
+			"'$!mail', not the root '$%s'", pData->container);
+		ABORT_FINALIZE(RS_RET_CONFIG_ERROR);
+	}
+	if(isRoot)
+		FINALIZE;
+	/* zeroed, so that freeInstance can destruct it even if msgPropDescrFill fails */
+	CHKmalloc(pData->containerProp = calloc(1, sizeof(msgPropDescr_t)));
+	CHKiRet(msgPropDescrFill(pData->containerProp, pData->container, ustrlen(pData->container)));
+finalize_it:
 	RETiRet;
 }
 
@@ -553,6 +648,8 @@ CODESTARTnewActInst
 			}
 		} else if(!strcmp(param, "statsname")) {
 			CHKmalloc(pData->statsName = (uchar *)es_str2cstr(pvals[i].val.d.estr, NULL));
+		} else if(!strcmp(param, "output")) {
+			CHKiRet(setOutput(pData, pvals[i].val.d.estr));
 		} else {
 			LogError(0, RS_RET_INTERNAL_ERROR,
 				"mmmailnorm: program error, parameter '%s' not handled", param);
@@ -570,6 +667,7 @@ CODESTARTnewActInst
 		/* reports an unknown property itself */
 		CHKiRet(msgPropDescrFill(pData->variable, (uchar *)variableName, strlen(variableName)));
 	}
+	CHKiRet(describeContainer(pData));
 	CHKiRet(loadRules(pData, reportConfigError));
 	if(correlate) {
 		pData->options.correlator = mn_correlator_new((size_t)maxEntries, ttl);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mailnorm.h"
+#include "emit.h"
 
 static struct mn_rules *rules;
 
@@ -27,11 +27,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fjson_object *tree;
+	struct mn_tree *tree = fuzz_tree();
 	struct mn_options options = {.formats = MN_FORMAT_SENDMAIL, .rules = rules};
 	struct mn_origin origin = {.program = "sm-mta"}; /* every line gets to the rules */
-	mn_normalize(&options, &origin, (const char *)data, size, &tree);
-	if (tree)
-		fjson_object_put(tree);
+	mn_normalize(&options, &origin, (const char *)data, size, tree);
+	fuzz_emit(tree);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include "sun_mta.h"
 #include "timezone.h"
 #include "tree.h"
+#include "emit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -15,7 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!scratch)
 		return 0;
 	if (mn_sun_parse((const char *)data, size, &entry, items, 64, scratch) != MN_SUN_NONE)
-		fjson_object_put(mn_sun_tree(&entry, &utc));
+		{
+			mn_tree_reset(fuzz_tree());
+			mn_sun_tree(fuzz_tree(), &entry, &utc);
+			fuzz_emit(fuzz_tree());
+		}
 	free(scratch);
 	return 0;
 }

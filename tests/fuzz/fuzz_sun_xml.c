@@ -6,6 +6,7 @@
 #include "sun_mta.h"
 #include "timezone.h"
 #include "tree.h"
+#include "emit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -20,7 +21,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(line, elements[data[0] % 3], 4);
 		memcpy(line + 4, data + 1, size - 1);
 		if (mn_sun_parse_xml(mn_span_make(line, size + 3), &entry, scratch) != MN_SUN_NONE)
-			fjson_object_put(mn_sun_tree(&entry, &utc));
+			{
+			mn_tree_reset(fuzz_tree());
+			mn_sun_tree(fuzz_tree(), &entry, &utc);
+			fuzz_emit(fuzz_tree());
+		}
 	}
 	free(line);
 	free(scratch);

@@ -1,0 +1,111 @@
+/* json_fjson.c - the tree as libfastjson objects, for rsyslog's message properties.
+ * Keys are unique by construction, so they are added without a lookup; keys that are
+ * literals are not copied either. */
+#include <stdlib.h>
+
+#include "tree.h"
+
+/* A JSON string from a span; bytes that are not UTF-8 become U+FFFD. */
+static struct fjson_object *string_of(mn_span s)
+{
+	static const char replacement[] = "\xEF\xBF\xBD";
+	size_t i = 0;
+	while (i < s.len && (unsigned char)s.p[i] < 0x80)
+		i++;
+	if (i == s.len)
+		return fjson_object_new_string_len(s.p, (int)s.len);
+	char *buf = malloc(s.len * 3 + 1);
+	if (!buf)
+		return NULL;
+	size_t out = i;
+	memcpy(buf, s.p, i);
+	while (i < s.len) {
+		size_t n = mn_utf8_sequence_length((const unsigned char *)s.p + i, s.len - i);
+		if (n == 0)
+			memcpy(buf + out, replacement, 3), out += 3, i++;
+		else
+			memcpy(buf + out, s.p + i, n), out += n, i += n;
+	}
+	struct fjson_object *str = fjson_object_new_string_len(buf, (int)out);
+	free(buf);
+	return str;
+}
+
+/* The names of the objects that hold others (doc/fields.md): their keys need no copy. */
+static const char *const object_names[] = {
+	"sendmail", "event",  "email", "source", "destination", "related", "smtp",    "tls",
+	"user",	    "error",  "from",  "to",     "relay",	"ctladdr", "sun_mta", "process",
+	"host",	    "server", "client", "log",   NULL,
+};
+
+static const char *static_key(mn_span key)
+{
+	for (const char *const *name = object_names; *name; name++)
+		if (mn_span_eq(key, *name))
+			return *name;
+	return NULL;
+}
+
+static struct fjson_object *node_value(const struct mn_tree *t, mn_node_id id);
+
+static bool add_member(struct fjson_object *object, const struct mn_node *member, struct fjson_object *value)
+{
+	const char *key = member->key_str ? member->key_str : static_key(member->key);
+	if (key) {
+		fjson_object_object_add_ex(object, key, value,
+					   FJSON_OBJECT_ADD_KEY_IS_NEW | FJSON_OBJECT_KEY_IS_CONSTANT);
+		return true;
+	}
+	char *copy = malloc(member->key.len + 1); /* libfastjson copies it again: keys are rare */
+	if (!copy)
+		return false;
+	memcpy(copy, member->key.p, member->key.len);
+	copy[member->key.len] = '\0';
+	fjson_object_object_add_ex(object, copy, value, FJSON_OBJECT_ADD_KEY_IS_NEW);
+	free(copy);
+	return true;
+}
+
+static struct fjson_object *container_value(const struct mn_tree *t, const struct mn_node *n)
+{
+	bool object = n->kind == MN_NODE_OBJECT;
+	struct fjson_object *container = object ? fjson_object_new_object() : fjson_object_new_array();
+	if (!container)
+		return NULL;
+	for (mn_node_id c = n->v.children.first; c; c = mn_tree_node(t, c)->next) {
+		struct fjson_object *value = node_value(t, c);
+		bool made = value || mn_tree_node(t, c)->kind == MN_NODE_NULL;
+		if (made && (object ? add_member(container, mn_tree_node(t, c), value)
+				    : fjson_object_array_add(container, value) == 0))
+			continue;
+		fjson_object_put(value);
+		fjson_object_put(container);
+		return NULL;
+	}
+	return container;
+}
+
+static struct fjson_object *node_value(const struct mn_tree *t, mn_node_id id)
+{
+	const struct mn_node *n = mn_tree_node(t, id);
+	switch (n->kind) {
+	case MN_NODE_STRING:
+		return string_of(n->v.str);
+	case MN_NODE_INT:
+		return fjson_object_new_int64(n->v.num);
+	case MN_NODE_DOUBLE:
+		return fjson_object_new_double(n->v.dbl);
+	case MN_NODE_TRUE:
+	case MN_NODE_FALSE:
+		return fjson_object_new_boolean(n->kind == MN_NODE_TRUE);
+	case MN_NODE_NULL:
+		return NULL;
+	default:
+		return container_value(t, n);
+	}
+}
+
+struct fjson_object *mn_tree_fjson(const struct mn_tree *t)
+{
+	return t->failed ? NULL : node_value(t, 0);
+}

@@ -1,0 +1,185 @@
+/* json_text.c - the tree as JSON text, written straight from its spans into one buffer
+ * the tree keeps: escaping and UTF-8 repair on the copy, nothing allocated when warm. */
+#include <stdlib.h>
+
+#include "tree.h"
+
+struct writer {
+	char *buf;
+	size_t len, capacity;
+	bool failed;
+};
+
+/* Room for n more bytes; every piece reserves its worst case first. */
+static bool reserve(struct writer *w, size_t n)
+{
+	if (w->failed)
+		return false;
+	if (w->capacity - w->len >= n)
+		return true;
+	size_t capacity = w->capacity ? w->capacity : 1024;
+	while (capacity - w->len < n)
+		capacity *= 2;
+	char *grown = realloc(w->buf, capacity);
+	if (!grown) {
+		w->failed = true;
+		return false;
+	}
+	w->buf = grown, w->capacity = capacity;
+	return true;
+}
+
+static void put_char(struct writer *w, char c)
+{
+	if (reserve(w, 1))
+		w->buf[w->len++] = c;
+}
+
+/* Bytes that cannot be copied as they are: control characters, '"', '\\', non-ASCII. */
+static inline bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* One byte that is not plain, at s[*i]: its escape, or the UTF-8 sequence it starts, or
+ * U+FFFD. Room is reserved by the caller. */
+static void put_special(struct writer *w, const unsigned char *s, size_t len, size_t *i)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c = s[*i];
+	char *out = w->buf + w->len;
+	if (c >= 0x80) {
+		size_t n = mn_utf8_sequence_length(s + *i, len - *i);
+		if (n)
+			memcpy(out, s + *i, n);
+		else
+			memcpy(out, "\xEF\xBF\xBD", 3);
+		w->len += n ? n : 3;
+		*i += n ? n : 1;
+		return;
+	}
+	out[0] = '\\';
+	switch (c) {
+	case '"': out[1] = '"'; break;
+	case '\\': out[1] = '\\'; break;
+	case '\n': out[1] = 'n'; break;
+	case '\r': out[1] = 'r'; break;
+	case '\t': out[1] = 't'; break;
+	case '\b': out[1] = 'b'; break;
+	case '\f': out[1] = 'f'; break;
+	default:
+		memcpy(out + 1, "u00", 3);
+		out[4] = hex[c >> 4], out[5] = hex[c & 15];
+		w->len += 6;
+		(*i)++;
+		return;
+	}
+	w->len += 2;
+	(*i)++;
+}
+
+static void put_string(struct writer *w, mn_span s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	if (!reserve(w, 6 * s.len + 2)) /* "\u00XX" per byte at worst */
+		return;
+	w->buf[w->len++] = '"';
+	for (size_t i = 0; i < s.len;) {
+		size_t run = i;
+		while (run < s.len && plain(p[run]))
+			run++;
+		memcpy(w->buf + w->len, p + i, run - i);
+		w->len += run - i;
+		i = run;
+		if (i < s.len)
+			put_special(w, p, s.len, &i);
+	}
+	w->buf[w->len++] = '"';
+}
+
+static void put_int(struct writer *w, int64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		digits[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (!reserve(w, n + 1))
+		return;
+	if (v < 0)
+		w->buf[w->len++] = '-';
+	while (n)
+		w->buf[w->len++] = digits[--n];
+}
+
+static void put_literal(struct writer *w, const char *text)
+{
+	size_t n = strlen(text);
+	if (reserve(w, n))
+		memcpy(w->buf + w->len, text, n), w->len += n;
+}
+
+/* As libfastjson writes doubles (rare: only a user's rulebase makes them). */
+static void put_double(struct writer *w, double v)
+{
+	struct fjson_object *number = fjson_object_new_double(v);
+	put_literal(w, number ? fjson_object_to_json_string(number) : "null");
+	fjson_object_put(number);
+}
+
+static void put_node(struct writer *w, const struct mn_tree *t, mn_node_id id)
+{
+	const struct mn_node *n = mn_tree_node(t, id);
+	switch (n->kind) {
+	case MN_NODE_OBJECT:
+	case MN_NODE_ARRAY: {
+		bool object = n->kind == MN_NODE_OBJECT;
+		put_char(w, object ? '{' : '[');
+		for (mn_node_id c = n->v.children.first; c; c = mn_tree_node(t, c)->next) {
+			if (c != n->v.children.first)
+				put_char(w, ',');
+			if (object) {
+				put_string(w, mn_tree_node(t, c)->key);
+				put_char(w, ':');
+			}
+			put_node(w, t, c);
+		}
+		put_char(w, object ? '}' : ']');
+		break;
+	}
+	case MN_NODE_STRING:
+		put_string(w, n->v.str);
+		break;
+	case MN_NODE_INT:
+		put_int(w, n->v.num);
+		break;
+	case MN_NODE_DOUBLE:
+		put_double(w, n->v.dbl);
+		break;
+	case MN_NODE_TRUE:
+		put_literal(w, "true");
+		break;
+	case MN_NODE_FALSE:
+		put_literal(w, "false");
+		break;
+	case MN_NODE_NULL:
+		put_literal(w, "null");
+		break;
+	}
+}
+
+const char *mn_tree_json(struct mn_tree *t, size_t *len)
+{
+	struct writer w = {.buf = t->text, .capacity = t->text_capacity};
+	if (t->failed)
+		return NULL;
+	put_node(&w, t, 0);
+	put_char(&w, '\0');
+	t->text = w.buf, t->text_capacity = w.capacity;
+	if (w.failed)
+		return NULL;
+	if (len)
+		*len = w.len - 1;
+	return w.buf;
+}

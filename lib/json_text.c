@@ -10,13 +10,8 @@ struct writer {
 	bool failed;
 };
 
-/* Room for n more bytes; every piece reserves its worst case first. */
-static bool reserve(struct writer *w, size_t n)
+static bool grow(struct writer *w, size_t n)
 {
-	if (w->failed)
-		return false;
-	if (w->capacity - w->len >= n)
-		return true;
 	size_t capacity = w->capacity ? w->capacity : 1024;
 	while (capacity - w->len < n)
 		capacity *= 2;
@@ -29,16 +24,56 @@ static bool reserve(struct writer *w, size_t n)
 	return true;
 }
 
-static void put_char(struct writer *w, char c)
+/* Room for n more bytes; every piece reserves its worst case first. */
+static inline bool reserve(struct writer *w, size_t n)
+{
+	return !w->failed && (w->capacity - w->len >= n || grow(w, n));
+}
+
+static inline void put_char(struct writer *w, char c)
 {
 	if (reserve(w, 1))
 		w->buf[w->len++] = c;
 }
 
 /* Bytes that cannot be copied as they are: control characters, '"', '\\', non-ASCII. */
+static const bool special[256] = {
+	/* 0x00 ... 0x1f, '"' (0x22), '\\' (0x5c), 0x80 ... 0xff */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 static inline bool plain(unsigned char c)
 {
-	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+	return !special[c];
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether all 8 bytes of x are plain (the classic SWAR tests: a byte below 0x20, equal to
+ * '"' or '\\', or with its high bit set, sets that byte's high bit; false positives only
+ * for bytes next to one that is not plain, so the byte loop decides then). */
+static inline bool plain8(uint64_t x)
+{
+	uint64_t below = x - ONES * 0x20;
+	uint64_t quote = (x ^ (ONES * '"')) - ONES;
+	uint64_t backslash = (x ^ (ONES * '\\')) - ONES;
+	return ((below | quote | backslash | x) & HIGHS) == 0;
 }
 
 /* One byte that is not plain, at s[*i]: its escape, or the UTF-8 sequence it starts, or
@@ -83,18 +118,23 @@ static void put_string(struct writer *w, mn_span s)
 	const unsigned char *p = (const unsigned char *)s.p;
 	if (!reserve(w, 6 * s.len + 2)) /* "\u00XX" per byte at worst */
 		return;
-	w->buf[w->len++] = '"';
+	char *out = w->buf + w->len;
+	*out++ = '"';
 	for (size_t i = 0; i < s.len;) {
-		size_t run = i;
-		while (run < s.len && plain(p[run]))
-			run++;
-		memcpy(w->buf + w->len, p + i, run - i);
-		w->len += run - i;
-		i = run;
-		if (i < s.len)
+		uint64_t x;
+		if (i + 8 <= s.len && (memcpy(&x, p + i, 8), plain8(x))) {
+			memcpy(out, &x, 8);
+			out += 8, i += 8;
+		} else if (plain(p[i])) {
+			*out++ = (char)p[i++];
+		} else {
+			w->len = (size_t)(out - w->buf);
 			put_special(w, p, s.len, &i);
+			out = w->buf + w->len;
+		}
 	}
-	w->buf[w->len++] = '"';
+	*out++ = '"';
+	w->len = (size_t)(out - w->buf);
 }
 
 static void put_int(struct writer *w, int64_t v)
@@ -128,6 +168,21 @@ static void put_double(struct writer *w, double v)
 	fjson_object_put(number);
 }
 
+/* "key": literal keys are plain ASCII names and are copied as they are. */
+static void put_key(struct writer *w, const struct mn_node *member)
+{
+	size_t n = member->key.len;
+	if (!member->key_str) {
+		put_string(w, member->key);
+	} else if (reserve(w, n + 2)) {
+		w->buf[w->len++] = '"';
+		memcpy(w->buf + w->len, member->key.p, n);
+		w->len += n;
+		w->buf[w->len++] = '"';
+	}
+	put_char(w, ':');
+}
+
 static void put_node(struct writer *w, const struct mn_tree *t, mn_node_id id)
 {
 	const struct mn_node *n = mn_tree_node(t, id);
@@ -139,10 +194,8 @@ static void put_node(struct writer *w, const struct mn_tree *t, mn_node_id id)
 		for (mn_node_id c = n->v.children.first; c; c = mn_tree_node(t, c)->next) {
 			if (c != n->v.children.first)
 				put_char(w, ',');
-			if (object) {
-				put_string(w, mn_tree_node(t, c)->key);
-				put_char(w, ':');
-			}
+			if (object)
+				put_key(w, mn_tree_node(t, c));
 			put_node(w, t, c);
 		}
 		put_char(w, object ? '}' : ']');

@@ -18,6 +18,7 @@ struct facts {
 	mn_span from, to, msgid, stat, dsn, reply, reject, proto, version, cipher, authid, mailer;
 	mn_span ruleset, arg1;
 	bool more;
+	struct mn_held sendmail;
 };
 
 static const char *const number_keys[] = {"size", "class", "nrcpts", "pri", "ntries", "count", "init", NULL};
@@ -188,27 +189,29 @@ void mn_sendmail_put_relay(struct mn_tree *tree, mn_span v, const char *peer)
 {
 	struct mn_relay r;
 	mn_relay_parse(v, &r);
-	mn_tree_put_span(tree, "sendmail.relay.raw", v);
+	mn_node_id relay = mn_tree_object(tree, "sendmail.relay");
+	mn_tree_set_span(tree, relay, mn_key("raw"), v);
 	if (r.host.len)
-		mn_tree_put_span(tree, "sendmail.relay.host", r.host);
+		mn_tree_set_span(tree, relay, mn_key("host"), r.host);
 	if (r.ip.len)
-		mn_tree_put_span(tree, "sendmail.relay.ip", r.ip);
+		mn_tree_set_span(tree, relay, mn_key("ip"), r.ip);
 	if (r.user.len)
-		mn_tree_put_span(tree, "sendmail.relay.user", r.user);
+		mn_tree_set_span(tree, relay, mn_key("user"), r.user);
 	if (r.forged)
-		mn_tree_put_true(tree, "sendmail.relay.forged");
+		mn_tree_set_true(tree, relay, mn_key("forged"));
 
 	mn_span address = r.address.len ? r.address : r.host;
 	mn_node_id end = address.len || r.ip.len ? mn_tree_object(tree, peer) : MN_NO_NODE;
+	mn_node_id related = r.host.len || r.ip.len ? mn_tree_object(tree, "related") : MN_NO_NODE;
 	if (address.len)
 		mn_tree_set_span(tree, end, mn_key("address"), address);
 	if (r.host.len) {
 		mn_tree_set_span(tree, end, mn_key("domain"), r.host);
-		mn_tree_append_span(tree, "related.hosts", r.host);
+		mn_tree_append_at(tree, related, mn_key("hosts"), r.host);
 	}
 	if (r.ip.len) {
 		mn_tree_set_span(tree, end, mn_key("ip"), r.ip);
-		mn_tree_append_span(tree, "related.ip", r.ip);
+		mn_tree_append_at(tree, related, mn_key("ip"), r.ip);
 	}
 }
 
@@ -239,7 +242,7 @@ static void store_pair(struct mn_tree *tree, struct facts *f, struct mn_kv kv)
 {
 	int64_t n;
 	mn_span key = kv.key, v = kv.value;
-	mn_node_id sendmail = mn_tree_object(tree, "sendmail");
+	mn_node_id sendmail = mn_tree_held(tree, &f->sendmail);
 	struct mn_key field = field_key(tree, key);
 
 	if (key.len > MAX_KEY_LENGTH) {
@@ -427,29 +430,29 @@ static void put_common(struct mn_tree *tree, const struct mn_sendmail_line *line
 	put_smtp(tree, f);
 }
 
-static void put_framing(struct mn_tree *tree, const struct mn_sendmail_line *line)
+static void put_framing(struct mn_tree *tree, const struct mn_sendmail_line *line, struct mn_held *held)
 {
 	const struct mn_syslog_header *h = &line->header;
 	int64_t pid;
 	mn_tree_put_str(tree, "event.module", "sendmail");
-	if (h->timestamp.len)
-		mn_tree_put_span(tree, "sendmail.timestamp", h->timestamp);
-	if (h->host.len)
-		mn_tree_put_span(tree, "sendmail.host", h->host);
-	if (h->program.len)
-		mn_tree_put_span(tree, "sendmail.program", h->program);
-	if (h->pid.len && mn_parse_int(h->pid, &pid))
-		mn_tree_put_int(tree, "sendmail.pid", pid);
 	if (line->qid.len)
 		mn_tree_put_span(tree, "email.local_id", line->qid);
+	if (h->timestamp.len)
+		mn_tree_set_span(tree, mn_tree_held(tree, held), mn_key("timestamp"), h->timestamp);
+	if (h->host.len)
+		mn_tree_set_span(tree, mn_tree_held(tree, held), mn_key("host"), h->host);
+	if (h->program.len)
+		mn_tree_set_span(tree, mn_tree_held(tree, held), mn_key("program"), h->program);
+	if (h->pid.len && mn_parse_int(h->pid, &pid))
+		mn_tree_set_int(tree, mn_tree_held(tree, held), mn_key("pid"), pid);
 	if (line->part)
-		mn_tree_put_int(tree, "sendmail.part", line->part);
+		mn_tree_set_int(tree, mn_tree_held(tree, held), mn_key("part"), line->part);
 	if (line->noqueue)
-		mn_tree_put_true(tree, "sendmail.noqueue");
+		mn_tree_set_true(tree, mn_tree_held(tree, held), mn_key("noqueue"));
 	if (line->done)
-		mn_tree_put_true(tree, "sendmail.done");
+		mn_tree_set_true(tree, mn_tree_held(tree, held), mn_key("done"));
 	if (line->discard)
-		mn_tree_put_true(tree, "sendmail.discard");
+		mn_tree_set_true(tree, mn_tree_held(tree, held), mn_key("discard"));
 }
 
 void mn_sendmail_put_reply(struct mn_tree *tree, mn_span reply)
@@ -469,7 +472,8 @@ void mn_sendmail_put_reply(struct mn_tree *tree, mn_span reply)
 void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
 		      const struct mn_rules *rules)
 {
-	put_framing(tree, line);
+	struct facts f = {.sendmail = {"sendmail", MN_NO_NODE}};
+	put_framing(tree, line, &f.sendmail);
 	if (shape == MN_SM_TEXT) {
 		if (!mn_rules_apply(rules, line->body, tree)) {
 			mn_tree_put_event(tree, "other", "unknown");
@@ -478,7 +482,6 @@ void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line,
 		return;
 	}
 
-	struct facts f = {0};
 	f.type = line_type_of(line, &f.peer);
 	for (size_t i = 0; i < line->npairs; i++) {
 		if (line->pairs[i].key.len)

@@ -12,6 +12,7 @@
 /* What the whole entry says about direction: which end is the remote one. */
 struct context {
 	struct mn_tree *tree;
+	mn_node_id sun_mta; /* the object of the format's own fields */
 	const struct mn_sun_entry *entry;
 	char action;
 	const char *remote; /* "source" or "destination" */
@@ -37,7 +38,6 @@ static const struct {
 
 static void put_event(const struct context *c)
 {
-	mn_tree_put_str(c->tree, "event.module", "sun_mta");
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
 		if (actions[i].action == c->action) {
 			mn_tree_put_event(c->tree, actions[i].name, actions[i].outcome);
@@ -46,13 +46,14 @@ static void put_event(const struct context *c)
 	mn_tree_put_event(c->tree, "other", "unknown");
 }
 
-static void put_number_or_unparsed(struct mn_tree *tree, const char *path, mn_span v)
+/* sun_mta.<path> */
+static void put_number_or_unparsed(const struct context *c, const char *path, mn_span v)
 {
 	int64_t n;
 	if (mn_parse_int(v, &n))
-		mn_tree_put_int(tree, path, n);
+		mn_tree_put_int_in(c->tree, c->sun_mta, path, n);
 	else
-		mn_tree_add_unparsed(tree, v);
+		mn_tree_add_unparsed(c->tree, v);
 }
 
 static int two_digits(const char *p)
@@ -118,7 +119,7 @@ static void put_time(const struct context *c, mn_span v, bool iso, const struct 
 	struct mn_civil_time t;
 	char *buf = mn_tree_scratch(c->tree, TIME_SIZE);
 	if (buf && (iso ? civil_from_iso(v, &t) : civil_from_text(v, &t)) && mn_format_time(tz, &t, buf, TIME_SIZE))
-		mn_tree_put_str(c->tree, "sun_mta.time", buf);
+		mn_tree_put_span_in(c->tree, c->sun_mta, "time", mn_span_make(buf, strlen(buf)));
 	else
 		mn_tree_add_unparsed(c->tree, v);
 }
@@ -128,25 +129,25 @@ static void put_process(const struct context *c, mn_span v)
 {
 	const char *dot1 = memchr(v.p, '.', v.len);
 	if (!dot1) {
-		mn_tree_put_span(c->tree, "sun_mta.process.id", v);
+		mn_tree_put_span_in(c->tree, c->sun_mta, "process.id", v);
 		return;
 	}
-	mn_tree_put_span(c->tree, "sun_mta.process.id", mn_span_make(v.p, (size_t)(dot1 - v.p)));
+	mn_tree_put_span_in(c->tree, c->sun_mta, "process.id", mn_span_make(v.p, (size_t)(dot1 - v.p)));
 	mn_span rest = mn_span_make(dot1 + 1, (size_t)(v.p + v.len - dot1 - 1));
 	const char *dot2 = memchr(rest.p, '.', rest.len);
 	if (dot2) {
-		mn_tree_put_span(c->tree, "sun_mta.process.thread", mn_span_make(rest.p, (size_t)(dot2 - rest.p)));
+		mn_tree_put_span_in(c->tree, c->sun_mta, "process.thread", mn_span_make(rest.p, (size_t)(dot2 - rest.p)));
 		rest = mn_span_make(dot2 + 1, (size_t)(rest.p + rest.len - dot2 - 1));
 	}
-	put_number_or_unparsed(c->tree, "sun_mta.process.sequence", rest);
+	put_number_or_unparsed(c, "process.sequence", rest);
 }
 
 static void put_code(const struct context *c, mn_span v)
 {
 	mn_tree_put_span(c->tree, "event.code", v);
-	mn_tree_put_span(c->tree, "sun_mta.entry.action", mn_span_make(v.p, 1));
+	mn_tree_put_span_in(c->tree, c->sun_mta, "entry.action", mn_span_make(v.p, 1));
 	for (size_t i = 1; i < v.len; i++)
-		mn_tree_append_span(c->tree, "sun_mta.entry.modifiers", mn_span_make(v.p + i, 1));
+		mn_tree_append_span_in(c->tree, c->sun_mta, "entry.modifiers", mn_span_make(v.p + i, 1));
 	if (v.len > 1 && memchr(v.p + 1, 'S', v.len - 1))
 		mn_tree_put_true(c->tree, "tls.established");
 }
@@ -162,12 +163,12 @@ static void put_original_recipient(const struct context *c, mn_span v)
 	const char *semi = memchr(v.p, ';', v.len);
 	mn_span address = v;
 	if (semi) {
-		mn_tree_put_span(c->tree, "sun_mta.recipient.original_type", mn_span_make(v.p, (size_t)(semi - v.p)));
+		mn_tree_put_span_in(c->tree, c->sun_mta, "recipient.original_type", mn_span_make(v.p, (size_t)(semi - v.p)));
 		address = mn_span_make(semi + 1, (size_t)(v.p + v.len - semi - 1));
 	}
 	address = bare_address(address);
 	if (address.len)
-		mn_tree_put_span(c->tree, "sun_mta.recipient.original", address);
+		mn_tree_put_span_in(c->tree, c->sun_mta, "recipient.original", address);
 }
 
 /* The queue file's first two letters count delivery attempts: ZZ 1, ZY 2, ... YZ 27. */
@@ -176,9 +177,9 @@ static void put_file(const struct context *c, mn_span v)
 	size_t base = v.len;
 	while (base > 0 && v.p[base - 1] != '/')
 		base--;
-	mn_tree_put_span(c->tree, "sun_mta.file.path", v);
+	mn_tree_put_span_in(c->tree, c->sun_mta, "file.path", v);
 	if (v.len - base >= 2 && isupper((unsigned char)v.p[base]) && isupper((unsigned char)v.p[base + 1]))
-		mn_tree_put_int(c->tree, "sun_mta.file.attempt", ('Z' - v.p[base]) * 26 + ('Z' - v.p[base + 1]) + 1);
+		mn_tree_put_int_in(c->tree, c->sun_mta, "file.attempt", ('Z' - v.p[base]) * 26 + ('Z' - v.p[base + 1]) + 1);
 }
 
 /* "<new>,<orig>" */
@@ -191,7 +192,7 @@ static void put_message_ids(const struct context *c, mn_span v)
 			continue;
 		mn_span id = mn_span_unwrap(mn_span_trim(mn_span_make(v.p + start, i - start)), '<', '>');
 		if (id.len) {
-			mn_tree_append_span(c->tree, "sun_mta.message_ids", id);
+			mn_tree_append_span_in(c->tree, c->sun_mta, "message_ids", id);
 			if (first)
 				mn_tree_put_span(c->tree, "email.message_id", id);
 			first = false;
@@ -200,11 +201,12 @@ static void put_message_ids(const struct context *c, mn_span v)
 	}
 }
 
+/* sun_mta.<path> */
 static void put_host(const struct context *c, const char *path, mn_span host)
 {
 	if (host.len == 0)
 		return;
-	mn_tree_put_span(c->tree, path, host);
+	mn_tree_put_span_in(c->tree, c->sun_mta, path, host);
 	mn_tree_append_unique(c->tree, "related.hosts", host);
 }
 
@@ -235,7 +237,7 @@ static void put_transport(const struct context *c, mn_span v)
 {
 	mn_span part[5];
 	size_t n = 0, start = 0;
-	mn_tree_put_span(c->tree, "sun_mta.transport", v);
+	mn_tree_put_span_in(c->tree, c->sun_mta, "transport", v);
 	for (size_t i = 0; i <= v.len; i++)
 		if (i == v.len || v.p[i] == '|') {
 			if (n == 5) {
@@ -258,7 +260,7 @@ static void put_application(const struct context *c, mn_span v)
 {
 	mn_span part[4] = {{0}};
 	size_t n = 0, start = 0;
-	mn_tree_put_span(c->tree, "sun_mta.application", v);
+	mn_tree_put_span_in(c->tree, c->sun_mta, "application", v);
 	for (size_t i = 0; i <= v.len; i++)
 		if (i == v.len || v.p[i] == '/') {
 			mn_span p = mn_span_make(v.p + start, i - start);
@@ -271,11 +273,11 @@ static void put_application(const struct context *c, mn_span v)
 			}
 		}
 	if (c->inbound) {
-		put_host(c, "sun_mta.helo", part[1]);
-		put_host(c, "sun_mta.remote.dns_host", part[2]);
+		put_host(c, "helo", part[1]);
+		put_host(c, "remote.dns_host", part[2]);
 	} else {
-		put_host(c, "sun_mta.remote.host", part[1]);
-		put_host(c, "sun_mta.remote.dns_host", part[2]);
+		put_host(c, "remote.host", part[1]);
+		put_host(c, "remote.dns_host", part[2]);
 	}
 	put_domain(c, c->remote, part[2]);
 }
@@ -305,12 +307,12 @@ static void put_enqueue_connection(const struct context *c, mn_span v)
 	const char *p = v.p, *end = v.p + v.len;
 	const char *open = memchr(v.p, '(', v.len);
 	mn_span inner;
-	put_host(c, "sun_mta.helo", mn_span_trim(mn_span_make(v.p, open ? (size_t)(open - v.p) : v.len)));
+	put_host(c, "helo", mn_span_trim(mn_span_make(v.p, open ? (size_t)(open - v.p) : v.len)));
 	if (!next_group(&p, end, &inner))
 		return;
 	struct mn_relay r;
 	mn_relay_parse(inner, &r);
-	put_host(c, "sun_mta.remote.host", r.host);
+	put_host(c, "remote.host", r.host);
 	put_domain(c, c->remote, r.host);
 	put_endpoint(c, c->remote, r.address, mn_span_make(v.p, 0));
 }
@@ -320,17 +322,17 @@ static void put_dequeue_connection(const struct context *c, mn_span v, const cha
 {
 	const char *end = v.p + v.len, *p = dns + 4;
 	mn_span inner;
-	put_host(c, "sun_mta.remote.host", mn_span_trim(mn_span_make(v.p, (size_t)(dns - v.p))));
+	put_host(c, "remote.host", mn_span_trim(mn_span_make(v.p, (size_t)(dns - v.p))));
 	while (p < end && *p != ' ')
 		p++;
 	mn_span dns_host = mn_span_make(dns + 4, (size_t)(p - dns - 4));
-	put_host(c, "sun_mta.remote.dns_host", dns_host);
+	put_host(c, "remote.dns_host", dns_host);
 	put_domain(c, c->remote, dns_host);
 	while (next_group(&p, end, &inner)) {
 		if (mn_span_starts(inner, "TCP|") || mn_span_starts(inner, "UDP|"))
 			put_transport(c, inner);
 		else
-			mn_tree_put_span(c->tree, "sun_mta.banner", inner);
+			mn_tree_put_span_in(c->tree, c->sun_mta, "banner", inner);
 	}
 }
 
@@ -349,7 +351,7 @@ static int put_diagnostic(const struct context *c, mn_span v)
 {
 	struct mn_smtp_reply r;
 	mn_span d = mn_span_trim(v);
-	mn_tree_put_span(c->tree, "sun_mta.diagnostic", v);
+	mn_tree_put_span_in(c->tree, c->sun_mta, "diagnostic", v);
 	if (mn_span_starts_nocase(d, "smtp;"))
 		d = mn_span_trim(mn_span_from(d, 5));
 	if (!mn_smtp_reply_parse(d, &r)) {
@@ -367,8 +369,8 @@ static int put_diagnostic(const struct context *c, mn_span v)
 
 static void put_header(const struct context *c, mn_span name, mn_span value)
 {
-	mn_tree_put_span(c->tree, "sun_mta.header.name", name);
-	mn_tree_put_span(c->tree, "sun_mta.header.value", value);
+	mn_tree_put_span_in(c->tree, c->sun_mta, "header.name", name);
+	mn_tree_put_span_in(c->tree, c->sun_mta, "header.value", value);
 	if (mn_span_eq_nocase(name, "Message-ID"))
 		mn_tree_put_span(c->tree, "email.message_id", mn_span_unwrap(mn_span_trim(value), '<', '>'));
 	else if (mn_span_eq_nocase(name, "Subject"))
@@ -393,23 +395,25 @@ static void put_attribute(const struct context *c, const struct mn_sun_item *it)
 			 it->value);
 }
 
+/* Fields kept as they are, under sun_mta. */
 static const char *const simple_paths[] = {
-	[MN_SUN_NODE] = "sun_mta.node",
-	[MN_SUN_SOURCE_CHANNEL] = "sun_mta.channel.source",
-	[MN_SUN_DESTINATION_CHANNEL] = "sun_mta.channel.destination",
-	[MN_SUN_USERNAME] = "sun_mta.username",
-	[MN_SUN_INTERMEDIATE] = "sun_mta.intermediate",
-	[MN_SUN_INITIAL] = "sun_mta.initial",
-	[MN_SUN_FILTER] = "sun_mta.filter",
-	[MN_SUN_REASON] = "sun_mta.reason",
+	[MN_SUN_NODE] = "node",
+	[MN_SUN_SOURCE_CHANNEL] = "channel.source",
+	[MN_SUN_DESTINATION_CHANNEL] = "channel.destination",
+	[MN_SUN_USERNAME] = "username",
+	[MN_SUN_INTERMEDIATE] = "intermediate",
+	[MN_SUN_INITIAL] = "initial",
+	[MN_SUN_FILTER] = "filter",
+	[MN_SUN_REASON] = "reason",
 };
 
+/* Numbers, under sun_mta. */
 static const char *const number_paths[] = {
-	[MN_SUN_SIZE] = "sun_mta.size",
-	[MN_SUN_NOTARY] = "sun_mta.notary",
-	[MN_SUN_SENSITIVITY] = "sun_mta.sensitivity",
-	[MN_SUN_PRIORITY] = "sun_mta.priority",
-	[MN_SUN_QUEUE_TIME] = "sun_mta.queue_time",
+	[MN_SUN_SIZE] = "size",
+	[MN_SUN_NOTARY] = "notary",
+	[MN_SUN_SENSITIVITY] = "sensitivity",
+	[MN_SUN_PRIORITY] = "priority",
+	[MN_SUN_QUEUE_TIME] = "queue_time",
 };
 
 static const char *path_of(const char *const *table, size_t size, enum mn_sun_field f)
@@ -423,7 +427,7 @@ static void put_item(const struct context *c, const struct mn_sun_item *it, cons
 	const char *path;
 	if ((path = path_of(simple_paths, sizeof simple_paths / sizeof simple_paths[0], it->field))) {
 		if (v.len)
-			mn_tree_put_span(c->tree, path, v);
+			mn_tree_put_span_in(c->tree, c->sun_mta, path, v);
 		if (it->field == MN_SUN_USERNAME && (v.len > 1 && v.p[0] == '*'))
 			mn_tree_put_span(c->tree, "user.name", mn_span_from(v, 1));
 		else if (it->field == MN_SUN_USERNAME && c->entry->xml_connection && v.len)
@@ -431,7 +435,7 @@ static void put_item(const struct context *c, const struct mn_sun_item *it, cons
 		return;
 	}
 	if ((path = path_of(number_paths, sizeof number_paths / sizeof number_paths[0], it->field))) {
-		put_number_or_unparsed(c->tree, path, v);
+		put_number_or_unparsed(c, path, v);
 		return;
 	}
 	switch (it->field) {
@@ -443,7 +447,7 @@ static void put_item(const struct context *c, const struct mn_sun_item *it, cons
 		put_process(c, v);
 		break;
 	case MN_SUN_DIRECTION:
-		mn_tree_put_str(c->tree, "sun_mta.direction", c->inbound ? "inbound" : "outbound");
+		mn_tree_put_span_in(c->tree, c->sun_mta, "direction", mn_span_make(c->inbound ? "inbound" : "outbound", strlen(c->inbound ? "inbound" : "outbound")));
 		break;
 	case MN_SUN_CODE:
 		put_code(c, v);
@@ -462,7 +466,7 @@ static void put_item(const struct context *c, const struct mn_sun_item *it, cons
 		put_file(c, v);
 		break;
 	case MN_SUN_ENVELOPE_ID:
-		mn_tree_put_span(c->tree, "sun_mta.envelope_id", mn_span_unwrap(mn_span_trim(v), '<', '>'));
+		mn_tree_put_span_in(c->tree, c->sun_mta, "envelope_id", mn_span_unwrap(mn_span_trim(v), '<', '>'));
 		break;
 	case MN_SUN_MESSAGE_IDS:
 		put_message_ids(c, v);
@@ -494,6 +498,8 @@ void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *e, const struc
 {
 	const struct mn_sun_item *code = mn_sun_find(e, MN_SUN_CODE), *direction = mn_sun_find(e, MN_SUN_DIRECTION);
 	struct context c = {.tree = tree, .entry = e};
+	mn_tree_put_str(tree, "event.module", "sun_mta");
+	c.sun_mta = mn_tree_object(tree, "sun_mta");
 	c.action = e->kind == MN_SUN_HEADER ? '>' : code && code->value.len ? code->value.p[0] : 0;
 	/* the remote system is the client of E, J, B, V and inbound (+) entries */
 	c.inbound = direction ? mn_span_eq(direction->value, "+") : c.action && strchr("EJBV", c.action);
@@ -509,5 +515,5 @@ void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *e, const struc
 		put_header(&c, name->value, value->value);
 	if (c.action == 'U' && reply)
 		mn_tree_put_str(c.tree, "event.outcome", reply < 400 ? "success" : "failure");
-	mn_tree_put_int(c.tree, "sun_mta.log_format", e->log_format);
+	mn_tree_put_int_in(c.tree, c.sun_mta, "log_format", e->log_format);
 }

@@ -51,19 +51,71 @@ static bool local_offset(const struct mn_civil_time *t, long *seconds)
 	return true;
 }
 
+/* The same, remembered per thread for the minute it was asked for: entries come in time
+ * order, and mktime() takes glibc's process-wide zone lock (zones change offset on whole
+ * minutes). */
+static bool cached_local_offset(const struct mn_civil_time *t, long *seconds)
+{
+	static _Thread_local struct {
+		bool valid;
+		int year, month, day, hour, minute;
+		long offset;
+	} last;
+	if (!(last.valid && last.minute == t->minute && last.hour == t->hour && last.day == t->day &&
+	      last.month == t->month && last.year == t->year)) {
+		last.valid = false;
+		if (!local_offset(t, &last.offset))
+			return false;
+		last.valid = true;
+		last.year = t->year, last.month = t->month, last.day = t->day;
+		last.hour = t->hour, last.minute = t->minute;
+	}
+	*seconds = last.offset;
+	return true;
+}
+
+/* n decimal digits of v, zero-padded. */
+static char *put_digits(char *p, long v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
 bool mn_format_time(const struct mn_timezone *tz, const struct mn_civil_time *t, char *buf, size_t size)
 {
 	long offset;
-	if (t->year < 1 || t->month < 1 || t->month > 12 || t->day < 1 || t->day > days_in_month(t->year, t->month) ||
-	    t->hour > 23 || t->minute > 59 || t->second > 60)
+	if (t->year < 1 || t->year > 9999 || t->month < 1 || t->month > 12 || t->day < 1 ||
+	    t->day > days_in_month(t->year, t->month) || t->hour > 23 || t->minute > 59 || t->second > 60)
 		return false;
 	if (tz->fixed)
 		offset = tz->offset_minutes * 60L;
-	else if (!local_offset(t, &offset))
+	else if (!cached_local_offset(t, &offset))
 		return false;
 	long minutes = (offset < 0 ? -offset : offset) / 60;
-	int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%s%.*s%c%02ld:%02ld", t->year, t->month, t->day,
-			 t->hour, t->minute, t->second, t->fraction.len ? "." : "", (int)t->fraction.len,
-			 t->fraction.p ? t->fraction.p : "", offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
-	return n > 0 && (size_t)n < size;
+	/* "YYYY-MM-DDTHH:MM:SS" [".fraction"] "+HH:MM" NUL */
+	if (size < 19 + (t->fraction.len ? 1 + t->fraction.len : 0) + 6 + 1 || minutes / 60 > 99)
+		return false;
+	char *p = put_digits(buf, t->year, 4);
+	*p++ = '-';
+	p = put_digits(p, t->month, 2);
+	*p++ = '-';
+	p = put_digits(p, t->day, 2);
+	*p++ = 'T';
+	p = put_digits(p, t->hour, 2);
+	*p++ = ':';
+	p = put_digits(p, t->minute, 2);
+	*p++ = ':';
+	p = put_digits(p, t->second, 2);
+	if (t->fraction.len) {
+		*p++ = '.';
+		memcpy(p, t->fraction.p, t->fraction.len);
+		p += t->fraction.len;
+	}
+	*p++ = offset < 0 ? '-' : '+';
+	p = put_digits(p, minutes / 60, 2);
+	*p++ = ':';
+	p = put_digits(p, minutes % 60, 2);
+	*p = '\0';
+	return true;
 }

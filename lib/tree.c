@@ -94,6 +94,13 @@ mn_span mn_tree_copy(struct mn_tree *t, mn_span s)
 
 /* ---- nodes ------------------------------------------------------------------------------- */
 
+/* One of 64 bits for a key: a cheap mix of its length and its first and last bytes. */
+static uint64_t key_bit(mn_span key)
+{
+	unsigned h = key.len ? (unsigned char)key.p[0] * 7u + (unsigned char)key.p[key.len - 1] + (unsigned)key.len : 0;
+	return (uint64_t)1 << (h & 63);
+}
+
 static mn_node_id new_node(struct mn_tree *t, mn_node_id parent, mn_span key, const char *key_str, uint8_t kind)
 {
 	if (t->failed)
@@ -110,6 +117,7 @@ static mn_node_id new_node(struct mn_tree *t, mn_node_id parent, mn_span key, co
 	mn_node_id id = t->nnodes++;
 	t->nodes[id] = (struct mn_node){.key = key, .key_str = key_str, .kind = kind};
 	struct mn_node *p = &t->nodes[parent];
+	p->v.children.keys |= key_bit(key);
 	if (p->v.children.last)
 		t->nodes[p->v.children.last].next = id;
 	else
@@ -118,14 +126,32 @@ static mn_node_id new_node(struct mn_tree *t, mn_node_id parent, mn_span key, co
 	return id;
 }
 
-static mn_node_id find_child(const struct mn_tree *t, mn_node_id parent, mn_span key)
+static inline bool key_is(const struct mn_node *n, mn_span key)
 {
-	for (mn_node_id c = t->nodes[parent].v.children.first; c; c = t->nodes[c].next) {
-		const struct mn_node *n = &t->nodes[c];
-		if (n->key.len == key.len && memcmp(n->key.p, key.p, key.len) == 0)
+	return n->key.len == key.len && (key.len == 0 || (n->key.p[0] == key.p[0] && memcmp(n->key.p, key.p, key.len) == 0));
+}
+
+static mn_node_id scan_children(const struct mn_tree *t, mn_node_id parent, mn_span key)
+{
+	const struct mn_node *p = &t->nodes[parent];
+	if (!(p->v.children.keys & key_bit(key)))
+		return MN_NO_NODE;
+	for (mn_node_id c = p->v.children.first; c; c = t->nodes[c].next)
+		if (key_is(&t->nodes[c], key))
 			return c;
-	}
 	return MN_NO_NODE;
+}
+
+/* As scan_children, trying the member found last first. */
+static mn_node_id find_child(struct mn_tree *t, mn_node_id parent, mn_span key)
+{
+	struct mn_node *p = &t->nodes[parent];
+	if (p->v.children.found && key_is(&t->nodes[p->v.children.found], key))
+		return p->v.children.found;
+	mn_node_id c = scan_children(t, parent, key);
+	if (c)
+		p->v.children.found = c;
+	return c;
 }
 
 /* The child key of parent, of the given kind: created, or an existing one emptied if
@@ -133,7 +159,7 @@ static mn_node_id find_child(const struct mn_tree *t, mn_node_id parent, mn_span
 static mn_node_id child(struct mn_tree *t, mn_node_id parent, mn_span key, const char *key_str, uint8_t kind,
 			bool replace)
 {
-	if (t->failed)
+	if (t->failed || t->nodes[parent].kind != MN_NODE_OBJECT)
 		return MN_NO_NODE;
 	mn_node_id id = find_child(t, parent, key);
 	if (!id)
@@ -142,13 +168,10 @@ static mn_node_id child(struct mn_tree *t, mn_node_id parent, mn_span key, const
 	if (replace || n->kind != kind) {
 		n->kind = kind;
 		n->v.children.first = n->v.children.last = MN_NO_NODE;
+		n->v.children.keys = 0;
+		n->v.children.found = MN_NO_NODE;
 	}
 	return id;
-}
-
-mn_node_id mn_tree_child_object(struct mn_tree *t, mn_node_id parent, struct mn_key key)
-{
-	return child(t, parent, key.name, key.literal, MN_NODE_OBJECT, false);
 }
 
 mn_node_id mn_tree_add(struct mn_tree *t, mn_node_id parent, struct mn_key key, enum mn_node_kind kind)
@@ -160,10 +183,11 @@ mn_node_id mn_tree_add(struct mn_tree *t, mn_node_id parent, struct mn_key key, 
 	return child(t, parent, key.name, key.literal, (uint8_t)kind, true);
 }
 
-/* Walks a dotted path, creating objects; returns the parent of the last component. */
-mn_node_id mn_tree_parent_of(struct mn_tree *t, mn_span path, mn_span *leaf)
+/* Walks a dotted path from base, creating objects; returns the parent of the last
+ * component. */
+static mn_node_id walk(struct mn_tree *t, mn_node_id base, mn_span path, mn_span *leaf)
 {
-	mn_node_id node = 0;
+	mn_node_id node = base;
 	const char *dot;
 	while ((dot = memchr(path.p, '.', path.len)) != NULL && !t->failed) {
 		size_t n = (size_t)(dot - path.p);
@@ -174,26 +198,31 @@ mn_node_id mn_tree_parent_of(struct mn_tree *t, mn_span path, mn_span *leaf)
 	return node;
 }
 
-static mn_node_id parent_of(struct mn_tree *t, const char *path, mn_span *leaf)
+mn_node_id mn_tree_parent_of(struct mn_tree *t, mn_span path, mn_span *leaf)
 {
-	return mn_tree_parent_of(t, mn_span_make(path, strlen(path)), leaf);
+	return walk(t, 0, path, leaf);
+}
+
+static mn_node_id parent_of(struct mn_tree *t, mn_node_id base, const char *path, mn_span *leaf)
+{
+	return walk(t, base, mn_span_make(path, strlen(path)), leaf);
 }
 
 /* A value node at path (a literal: its last component is the key's static string). */
-static struct mn_node *value_at(struct mn_tree *t, const char *path, uint8_t kind)
+static struct mn_node *value_at(struct mn_tree *t, mn_node_id base, const char *path, uint8_t kind)
 {
 	mn_span leaf;
-	mn_node_id parent = parent_of(t, path, &leaf);
+	mn_node_id parent = parent_of(t, base, path, &leaf);
 	if (t->failed)
 		return NULL;
 	mn_node_id id = child(t, parent, leaf, leaf.p, kind, true);
 	return id ? &t->nodes[id] : NULL;
 }
 
-mn_node_id mn_tree_object(struct mn_tree *t, const char *path)
+mn_node_id mn_tree_object_in(struct mn_tree *t, mn_node_id base, const char *path)
 {
 	mn_span leaf;
-	mn_node_id parent = parent_of(t, path, &leaf);
+	mn_node_id parent = parent_of(t, base, path, &leaf);
 	return t->failed ? MN_NO_NODE : child(t, parent, leaf, leaf.p, MN_NODE_OBJECT, false);
 }
 
@@ -216,53 +245,52 @@ void mn_tree_set_true(struct mn_tree *t, mn_node_id parent, struct mn_key key)
 	mn_tree_add(t, parent, key, MN_NODE_TRUE);
 }
 
-void mn_tree_put_span(struct mn_tree *t, const char *path, mn_span value)
+void mn_tree_put_span_in(struct mn_tree *t, mn_node_id base, const char *path, mn_span value)
 {
-	struct mn_node *n = value_at(t, path, MN_NODE_STRING);
+	struct mn_node *n = value_at(t, base, path, MN_NODE_STRING);
 	if (n)
 		n->v.str = value;
 }
 
-void mn_tree_put_str(struct mn_tree *t, const char *path, const char *value)
+void mn_tree_put_int_in(struct mn_tree *t, mn_node_id base, const char *path, int64_t value)
 {
-	mn_tree_put_span(t, path, mn_span_make(value, strlen(value)));
-}
-
-void mn_tree_put_int(struct mn_tree *t, const char *path, int64_t value)
-{
-	struct mn_node *n = value_at(t, path, MN_NODE_INT);
+	struct mn_node *n = value_at(t, base, path, MN_NODE_INT);
 	if (n)
 		n->v.num = value;
 }
 
-void mn_tree_put_true(struct mn_tree *t, const char *path)
+void mn_tree_put_true_in(struct mn_tree *t, mn_node_id base, const char *path)
 {
-	value_at(t, path, MN_NODE_TRUE);
+	value_at(t, base, path, MN_NODE_TRUE);
 }
 
-static mn_node_id array_at(struct mn_tree *t, const char *path)
+void mn_tree_append_at(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value)
 {
-	mn_span leaf;
-	mn_node_id parent = parent_of(t, path, &leaf);
-	return t->failed ? MN_NO_NODE : child(t, parent, leaf, leaf.p, MN_NODE_ARRAY, false);
-}
-
-void mn_tree_append_span(struct mn_tree *t, const char *path, mn_span value)
-{
-	mn_node_id array = array_at(t, path);
+	mn_node_id array = child(t, parent, key.name, key.literal, MN_NODE_ARRAY, false);
 	mn_node_id item = array ? new_node(t, array, mn_span_make("", 0), NULL, MN_NODE_STRING) : MN_NO_NODE;
 	if (item)
 		t->nodes[item].v.str = value;
 }
 
-void mn_tree_append_str(struct mn_tree *t, const char *path, const char *value)
+mn_node_id mn_tree_held(struct mn_tree *t, struct mn_held *held)
 {
-	mn_tree_append_span(t, path, mn_span_make(value, strlen(value)));
+	if (!held->id)
+		held->id = mn_tree_object(t, held->path);
+	return held->id;
 }
 
-void mn_tree_append_unique(struct mn_tree *t, const char *path, mn_span value)
+void mn_tree_append_span_in(struct mn_tree *t, mn_node_id base, const char *path, mn_span value)
 {
-	mn_node_id array = array_at(t, path);
+	mn_span leaf;
+	mn_node_id parent = parent_of(t, base, path, &leaf);
+	mn_tree_append_at(t, parent, (struct mn_key){leaf, leaf.p}, value);
+}
+
+void mn_tree_append_unique_in(struct mn_tree *t, mn_node_id base, const char *path, mn_span value)
+{
+	mn_span leaf;
+	mn_node_id parent = parent_of(t, base, path, &leaf);
+	mn_node_id array = t->failed ? MN_NO_NODE : child(t, parent, leaf, leaf.p, MN_NODE_ARRAY, false);
 	if (!array)
 		return;
 	for (mn_node_id c = t->nodes[array].v.children.first; c; c = t->nodes[c].next) {
@@ -285,7 +313,7 @@ mn_node_id mn_tree_lookup(const struct mn_tree *t, mn_node_id parent, const char
 		size_t n = dot ? (size_t)(dot - path) : strlen(path);
 		if (t->nodes[node].kind != MN_NODE_OBJECT)
 			return MN_NO_NODE;
-		node = find_child(t, node, mn_span_make(path, n));
+		node = scan_children(t, node, mn_span_make(path, n));
 		if (!node || !dot)
 			return node;
 		path = dot + 1;
@@ -343,14 +371,15 @@ void mn_tree_put_event(struct mn_tree *t, const char *action, const char *outcom
 			category = categorisation[i].category, category2 = categorisation[i].category2;
 			type = categorisation[i].type, type2 = categorisation[i].type2;
 		}
-	mn_tree_put_str(t, "event.action", action);
-	mn_tree_put_str(t, "event.outcome", outcome);
-	mn_tree_append_str(t, "event.category", category);
+	mn_node_id event = mn_tree_object(t, "event");
+	mn_tree_set_span(t, event, mn_key("action"), mn_span_make(action, strlen(action)));
+	mn_tree_set_span(t, event, mn_key("outcome"), mn_span_make(outcome, strlen(outcome)));
+	mn_tree_append_at(t, event, mn_key("category"), mn_span_make(category, strlen(category)));
 	if (category2)
-		mn_tree_append_str(t, "event.category", category2);
-	mn_tree_append_str(t, "event.type", type);
+		mn_tree_append_at(t, event, mn_key("category"), mn_span_make(category2, strlen(category2)));
+	mn_tree_append_at(t, event, mn_key("type"), mn_span_make(type, strlen(type)));
 	if (type2)
-		mn_tree_append_str(t, "event.type", type2);
+		mn_tree_append_at(t, event, mn_key("type"), mn_span_make(type2, strlen(type2)));
 }
 
 void mn_tree_add_unparsed(struct mn_tree *t, mn_span text)

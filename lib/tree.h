@@ -38,7 +38,9 @@ struct mn_node {
 	union {
 		struct {
 			mn_node_id first, last;
-		} children; /* objects and arrays */
+			mn_node_id found; /* the member found last: paths walk the same ones */
+			uint64_t keys;    /* a bit per key hash: a clear bit means no such key */
+		} children;               /* objects and arrays */
 		mn_span str;
 		int64_t num;
 		double dbl;
@@ -81,10 +83,6 @@ static inline struct mn_key mn_key_span(mn_span name)
 	return (struct mn_key){name, NULL};
 }
 
-/* The object at path (created, replacing a non-object). When out of memory the tree is
- * marked failed and every later call does nothing. */
-mn_node_id mn_tree_object(struct mn_tree *t, const char *path);
-mn_node_id mn_tree_child_object(struct mn_tree *t, mn_node_id parent, struct mn_key key);
 
 /* A value of that kind under parent: in an object, the member key (replacing one of the
  * same key); in an array, a new last item (key unused). Its value is for the caller to
@@ -102,16 +100,68 @@ mn_node_id mn_tree_parent_of(struct mn_tree *t, mn_span path, mn_span *leaf);
 void mn_tree_set_span(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value);
 void mn_tree_set_int(struct mn_tree *t, mn_node_id parent, struct mn_key key, int64_t value);
 void mn_tree_set_true(struct mn_tree *t, mn_node_id parent, struct mn_key key);
+/* Appends to the array member key of parent, creating it. */
+void mn_tree_append_at(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value);
 
-void mn_tree_put_span(struct mn_tree *t, const char *path, mn_span value);
-void mn_tree_put_str(struct mn_tree *t, const char *path, const char *value);
-void mn_tree_put_int(struct mn_tree *t, const char *path, int64_t value);
-void mn_tree_put_true(struct mn_tree *t, const char *path);
+/* An object a builder holds, created on first use (a line without such fields gets none):
+ * its members are then put without walking a path. */
+struct mn_held {
+	const char *path;
+	mn_node_id id;
+};
+mn_node_id mn_tree_held(struct mn_tree *t, struct mn_held *held);
+
+/* By path (a literal) below base, or below the root. */
+mn_node_id mn_tree_object_in(struct mn_tree *t, mn_node_id base, const char *path);
+void mn_tree_put_span_in(struct mn_tree *t, mn_node_id base, const char *path, mn_span value);
+void mn_tree_put_int_in(struct mn_tree *t, mn_node_id base, const char *path, int64_t value);
+void mn_tree_put_true_in(struct mn_tree *t, mn_node_id base, const char *path);
 /* Appends to the array at path, creating it. */
-void mn_tree_append_span(struct mn_tree *t, const char *path, mn_span value);
-void mn_tree_append_str(struct mn_tree *t, const char *path, const char *value);
+void mn_tree_append_span_in(struct mn_tree *t, mn_node_id base, const char *path, mn_span value);
 /* Appends unless the array already holds the value (related.ip, related.hosts). */
-void mn_tree_append_unique(struct mn_tree *t, const char *path, mn_span value);
+void mn_tree_append_unique_in(struct mn_tree *t, mn_node_id base, const char *path, mn_span value);
+
+/* The object at path (created, replacing a non-object). When out of memory the tree is
+ * marked failed and every later call does nothing. */
+static inline mn_node_id mn_tree_object(struct mn_tree *t, const char *path)
+{
+	return mn_tree_object_in(t, 0, path);
+}
+
+static inline void mn_tree_put_span(struct mn_tree *t, const char *path, mn_span value)
+{
+	mn_tree_put_span_in(t, 0, path, value);
+}
+
+static inline void mn_tree_put_str(struct mn_tree *t, const char *path, const char *value)
+{
+	mn_tree_put_span_in(t, 0, path, mn_span_make(value, strlen(value)));
+}
+
+static inline void mn_tree_put_int(struct mn_tree *t, const char *path, int64_t value)
+{
+	mn_tree_put_int_in(t, 0, path, value);
+}
+
+static inline void mn_tree_put_true(struct mn_tree *t, const char *path)
+{
+	mn_tree_put_true_in(t, 0, path);
+}
+
+static inline void mn_tree_append_span(struct mn_tree *t, const char *path, mn_span value)
+{
+	mn_tree_append_span_in(t, 0, path, value);
+}
+
+static inline void mn_tree_append_str(struct mn_tree *t, const char *path, const char *value)
+{
+	mn_tree_append_span_in(t, 0, path, mn_span_make(value, strlen(value)));
+}
+
+static inline void mn_tree_append_unique(struct mn_tree *t, const char *path, mn_span value)
+{
+	mn_tree_append_unique_in(t, 0, path, value);
+}
 
 /* The node at the dotted path below parent, or MN_NO_NODE. */
 mn_node_id mn_tree_lookup(const struct mn_tree *t, mn_node_id parent, const char *path);

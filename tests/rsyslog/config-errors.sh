@@ -68,6 +68,10 @@ rejects 'formats=["sendmail", "postfix"]' "mmmailnorm: unknown format 'postfix'"
 rejects 'useRawMsg="on" variable="$!text"' "mmmailnorm: 'variable' and 'useRawMsg' cannot be used together"
 rejects 'variable="nosuchproperty"' "invalid property 'nosuchproperty'"
 rejects 'useRawMsg="maybe"' "parameter 'userawmsg' must be \"on\" or \"off\""
+accepts 'output="tree"'
+accepts 'output="text" container="$.json"'
+rejects 'output="xml"' "mmmailnorm: invalid output 'xml'"
+rejects 'output="text" container="$!"' "mmmailnorm: output=\"text\" needs a named container"
 # the shipped rulebase is part of the installation: without it the action is refused
 if MAILNORM_RULEBASE_DIR="$TEST_DIR/nowhere" validate ''; then
 	fail "config accepted without the shipped rulebase"

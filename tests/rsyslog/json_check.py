@@ -16,6 +16,7 @@ when the whole line is parsed) and in worker_case() below. Outputs are compared 
         (tests/golden/*/*.txt, hand-checked expectations), each after P
   json_check.py golden-cee OUTPUT GOLDEN...   OUTPUT lines "<parsesuccess> <$!mail tree>"
         are the golden files' expected trees, in order
+  json_check.py text-container ALL OUTPUT      see tests/rsyslog/outputs.sh
   json_check.py impstats FILE NAME KEY=N...   the latest impstats (format json) line of
         counters NAME in FILE has these values (exit status 1 if not, or no line yet)
   json_check.py workers-input N               N generated sendmail lines
@@ -50,11 +51,13 @@ def read_output(path):
 
 
 def split_status(line, lineno):
-    """'OK {...}' -> ('OK', parsed JSON)"""
+    """'OK {...}' -> ('OK', parsed JSON); 'FAIL ' (no such property) -> ('FAIL', None)"""
     status, _, text = line.partition(" ")
+    if text == "":
+        return status, None
     try:
-        return status, json.loads(text)
-    except json.JSONDecodeError as e:
+        return status, json.loads(text, object_pairs_hook=golden.unique_keys)
+    except ValueError as e:
         fail(f"output line {lineno} is not '<parsesuccess> <json>': {e}: {line!r}")
 
 
@@ -183,6 +186,27 @@ def cmd_golden_cee(output_path, *paths):
     compare_in_order(expected, actual, [f"{c['input'][:60]}..." for c in cases])
 
 
+def cmd_text_container(all_path, output_path):
+    """output="text": each line of ALL ($! as a whole) is {"mail": "<JSON text>"} whose text
+    is the tree on the same line of OUTPUT ("<parsesuccess> <$!mail>"), and $! is empty
+    when the line was not recognised."""
+    outputs = read_output(output_path)
+    alls = read_output(all_path)
+    if len(alls) != len(outputs):
+        fail(f"{len(alls)} lines of $! but {len(outputs)} of $!mail")
+    for lineno, (whole, line) in enumerate(zip(alls, outputs), 1):
+        _, tree = split_status(line, lineno)
+        root = json.loads(whole) if whole.strip() else {}
+        if tree is None:
+            if root != {}:
+                fail(f"line {lineno}: $! of an unrecognised line is {whole!r}")
+            continue
+        if set(root) != {"mail"} or not isinstance(root["mail"], str):
+            fail(f"line {lineno}: $! is not {{\"mail\": <string>}}: {whole[:200]!r}")
+        if json.loads(root["mail"]) != tree:
+            fail(f"line {lineno}: the text in $!mail is not the tree printed by %$!mail%")
+
+
 def cmd_impstats(path, name, *wanted):
     try:
         with open(path, encoding="utf-8") as f:
@@ -252,6 +276,7 @@ COMMANDS = {
     "equal": cmd_equal,
     "golden-lines": cmd_golden_lines,
     "golden-cee": cmd_golden_cee,
+    "text-container": cmd_text_container,
     "impstats": cmd_impstats,
     "workers-input": cmd_workers_input,
     "workers-check": cmd_workers_check,

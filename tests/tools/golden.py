@@ -13,6 +13,15 @@ import subprocess
 import sys
 
 
+def unique_keys(pairs):
+    """object_pairs_hook: a JSON object that names a key twice is an error, not a dict."""
+    keys = [k for k, _ in pairs]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate keys {duplicates}")
+    return dict(pairs)
+
+
 def read_cases(path):
     cases, current, options = [], None, []
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
@@ -72,7 +81,12 @@ def run_file(binary, path, options):
         return 1
     failed = 0
     for case, out in zip(cases, outputs):
-        actual = json.loads(out)
+        try:
+            actual = json.loads(out, object_pairs_hook=unique_keys)
+        except ValueError as e:
+            failed += 1
+            print(f"FAIL {path}:{case['lineno']}: {case['input']}\n  not valid JSON: {e}")
+            continue
         diff = list(differences(case["expected"], actual))
         if diff:
             failed += 1

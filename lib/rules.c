@@ -216,6 +216,8 @@ static void put_value(struct mn_tree *tree, mn_node_id parent, struct mn_key key
 		[fjson_type_string] = MN_NODE_STRING,
 	};
 	enum fjson_type type = fjson_object_get_type(value);
+	if ((size_t)type >= sizeof kinds / sizeof kinds[0])
+		return;
 	enum mn_node_kind kind = kinds[type];
 	if (type == fjson_type_boolean && !fjson_object_get_boolean(value))
 		kind = MN_NODE_FALSE;

@@ -4,9 +4,11 @@
  * are spans into the line or into the tree's scratch memory. Emitting (json_text.c,
  * json_fjson.c) is a separate step: the tree is cheap to build and to throw away.
  *
- * Paths are dotted ("source.ip"): intermediate objects are created on demand. A path and
- * a value span must stay valid as long as the tree holds them: literals, the line, or
- * memory from mn_tree_copy(). Putting a key that exists replaces its value.
+ * Paths are dotted ("source.ip"): intermediate objects are created on demand. A path given
+ * as a C string must be a literal (its last component becomes a key that libfastjson keeps
+ * without copying); other keys are spans (mn_key_span). Value spans must stay valid as long
+ * as the tree holds them: the line, literals, or memory from mn_tree_copy(). Putting a key
+ * that exists replaces its value in place.
  */
 #ifndef MAILNORM_TREE_H
 #define MAILNORM_TREE_H
@@ -83,7 +85,6 @@ static inline struct mn_key mn_key_span(mn_span name)
 	return (struct mn_key){name, NULL};
 }
 
-
 /* A value of that kind under parent: in an object, the member key (replacing one of the
  * same key); in an array, a new last item (key unused). Its value is for the caller to
  * set; MN_NO_NODE when out of memory. */
@@ -111,7 +112,7 @@ struct mn_held {
 };
 mn_node_id mn_tree_held(struct mn_tree *t, struct mn_held *held);
 
-/* By path (a literal) below base, or below the root. */
+/* By path below base (an object held by the builder), or below the root. */
 mn_node_id mn_tree_object_in(struct mn_tree *t, mn_node_id base, const char *path);
 void mn_tree_put_span_in(struct mn_tree *t, mn_node_id base, const char *path, mn_span value);
 void mn_tree_put_int_in(struct mn_tree *t, mn_node_id base, const char *path, int64_t value);

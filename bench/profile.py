@@ -3,10 +3,13 @@
 this VM: `perf stat -e instructions true` says <not supported>). Same corpora, rules and
 rsyslogd configuration as `make bench` (bench/run.py), fewer lines:
 
-  library    mnbench, parse + JSON, BENCH_PROFILE_LINES sendmail / sun_mta lines
+  library    mnbench, BENCH_PROFILE_LINES sendmail / sun_mta lines, two stages each:
+             json (parse + JSON text: the CLI, mmmailnorm output="text") and fjson (parse +
+             libfastjson objects + to_json_string + put: mmmailnorm's default output="tree")
              (collected inside mnbench's loop only: no start-up, no rule loading)
   lognorm    lognormalizer -e json on the same sendmail lines (whole run)
-  rsyslogd   (a) no parsing, (b) mmnormalize, (c) mmmailnorm, the same messages, 2 workers
+  rsyslogd   (a) no parsing, (b) mmnormalize, (c) mmmailnorm output="tree", (d) mmmailnorm
+             output="text", the same messages, 2 workers
              (whole run: start-up included, small against the messages)
 
 For each: instructions (Ir) per line, the share of each component (exclusive cost by shared
@@ -32,8 +35,10 @@ ANNOTATE = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S.*?)(?:\s+\[(.*)\])?$
 KEY_FUNCTIONS = [
     "mn_normalize", "mn_sendmail_parse", "mn_sendmail_tree", "mn_sun_parse", "mn_sun_tree",
     "mn_rules_apply", "mn_tree_put_span", "mn_tree_put_event", "mn_sendmail_put_relay", "parent_of",
-    "mn_json_string", "fjson_object_object_add", "fjson_object_object_get_ex", "fjson_object_put",
-    "fjson_object_to_json_string_ext", "ln_normalize", "localtime_r", "malloc", "calloc", "free",
+    "mn_tree_reset", "mn_tree_json", "put_string", "mn_tree_fjson",
+    "fjson_object_object_add", "fjson_object_object_add_ex", "fjson_object_new_string_len",
+    "fjson_object_object_get_ex", "fjson_object_put", "fjson_object_to_json_string_ext",
+    "ln_normalize", "localtime_r", "malloc", "calloc", "free",
     "msgAddJSON", "doAction", "MsgGetProp", "tplToString", "processBatch", "processDataRcvd",
 ]
 
@@ -158,12 +163,14 @@ def main():
                 if i == LINES:
                     break
                 dst.write(line)
-        run.log("callgrind: mnbench %s" % fmt)
-        subprocess.run(callgrind("lib-" + fmt) + ["--toggle-collect=run*", exe, fmt, small, "1", "json"],
-                       check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # mnbench's loop runs a warm-up pass (up to 20000 lines) before the timed one
-        report("library, %s, parse + JSON (mnbench)" % fmt, os.path.join(OUT, "callgrind.lib-" + fmt),
-               LINES + min(LINES, 20000))
+        for stage, title in (("json", "parse + JSON text"), ("fjson", "parse + libfastjson objects")):
+            name = "lib-%s-%s" % (fmt, stage)
+            run.log("callgrind: mnbench %s %s" % (fmt, stage))
+            subprocess.run(callgrind(name) + ["--toggle-collect=run*", exe, fmt, small, "1", stage],
+                           check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # mnbench's loop runs a warm-up pass (up to 20000 lines) before the timed one
+            report("library, %s, %s (mnbench %s)" % (fmt, title, stage), os.path.join(OUT, "callgrind." + name),
+                   LINES + min(LINES, 20000))
     small = os.path.join(OUT, "sendmail.log")
     rb = run.rulebase(run.LINE_PREFIX, "comparable-line.rulebase")
     run.log("callgrind: lognormalizer")
@@ -174,7 +181,8 @@ def main():
 
     feed = run.make_feed(small, os.path.join(OUT, "feed.log"))
     msg_rb = run.rulebase(run.MSG_PREFIX, "comparable-msg.rulebase")
-    for mode, title in (("a", "no parsing"), ("b", "mmnormalize"), ("c", "mmmailnorm")):
+    for mode, title in (("a", "no parsing"), ("b", "mmnormalize"), ("c", 'mmmailnorm output="tree"'),
+                        ("d", 'mmmailnorm output="text"')):
         run.log("callgrind: rsyslogd (%s)" % mode)
         run.e2e_run(mode, run.WORKERS, feed, LINES, msg_rb, run_under=callgrind("rsyslogd-" + mode), timeout=900)
         report("rsyslogd (%s) %s, %d messages" % (mode, title, LINES),

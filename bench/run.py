@@ -3,10 +3,16 @@
 lognormalizer, rsyslogd without parsing and rsyslogd with mmnormalize (issue 6). Prints one
 plain-text table (also saved as $BENCH_DIR/table.txt). Never part of `make check`.
 
+Library (mnbench, one core): parse, tree, json (JSON text: the CLI, output="text") and fjson
+(libfastjson objects, serialised and freed: output="tree"); the targets use json.
+rsyslogd: (a) no parsing, (b) mmnormalize, (c) mmmailnorm output="tree" (the default),
+(d) mmmailnorm output="text"; round 1 reads (c)'s and (d)'s output back as JSON and compares
+them (about 25 s; the whole run takes about 7 minutes on 2 cores).
+
 Environment (make bench sets the tools; the rest are knobs):
   BENCH_LINES=1000000     lines per corpus (library and lognormalizer)
   BENCH_E2E_LINES=        messages per rsyslogd run (default: BENCH_LINES)
-  BENCH_ROUNDS=3          rsyslogd runs per configuration (a, b, c interleaved; median)
+  BENCH_ROUNDS=3          rsyslogd runs per configuration (a, b, c, d interleaved; median)
   BENCH_REPEAT=3          timed passes per library figure (median)
   BENCH_LENGTH_LINES=20000  lines per length bucket and format
   BENCH_SEED=6            corpus seed
@@ -16,7 +22,9 @@ Environment (make bench sets the tools; the rest are knobs):
                           used anyway)
   srcdir, CC, LIBFASTJSON_CFLAGS, LIBLOGNORM_LIBS, RSYSLOGD, MMMAILNORM, LOGNORMALIZER
 """
+import collections
 import hashlib
+import json
 import os
 import re
 import resource
@@ -47,7 +55,8 @@ TIMEOUT = 300  # seconds for one rsyslogd run to deliver everything
 QUIET_WAIT = float(os.environ.get("BENCH_QUIET_WAIT") or 120)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 ONE_CPU = {max(os.sched_getaffinity(0))}  # library runs are pinned to one core
-WORKERS = 2  # rsyslogd's worker threads in the (a), (b), (c) runs: one per core
+WORKERS = 2  # rsyslogd's worker threads in the (a) to (d) runs: one per core
+E2E_MODES = "abcd"  # (c) mmmailnorm output="tree" (the default), (d) output="text"
 
 # The syslog header of the comparable rules: lognormalizer gets the whole line,
 # mmnormalize rsyslog's msg (header taken off, starts with a space).
@@ -248,6 +257,7 @@ def e2e_config(d, mode, workers, msg_rulebase):
         "b": ('module(load="mmnormalize")',
               'action(type="mmnormalize" rulebase="%s" path="$!mail")' % msg_rulebase, "%$!mail%\\n"),
         "c": ('module(load="%s")' % MMMAILNORM, 'action(type="mmmailnorm")', "%$!mail%\\n"),
+        "d": ('module(load="%s")' % MMMAILNORM, 'action(type="mmmailnorm" output="text")', "%$!mail%\\n"),
         "c-correlate": ('module(load="%s")' % MMMAILNORM, 'action(type="mmmailnorm" correlate="on")',
                         "%$!mail%\\n"),
     }[mode]
@@ -320,8 +330,9 @@ class OutputCounter:
         return self.lines
 
 
-def e2e_run(mode, workers, feed, count, msg_rulebase, run_under=(), timeout=TIMEOUT):
-    """One rsyslogd run (run_under: a command to run it with, e.g. valgrind)."""
+def e2e_run(mode, workers, feed, count, msg_rulebase, run_under=(), timeout=TIMEOUT, check=None):
+    """One rsyslogd run (run_under: a command to run it with, e.g. valgrind). check: called
+    with the output file's path once the measurement is over; its value is result["check"]."""
     d = os.path.join(WORK, "rsyslog-%s-%d" % (mode, workers))
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
@@ -342,6 +353,8 @@ def e2e_run(mode, workers, feed, count, msg_rulebase, run_under=(), timeout=TIME
         time.sleep(0.3)  # let startup settle before the CPU reading
         cpu0 = proc_cpu_seconds(proc.pid)
         markers = [] if mode == "a" else [b'"unparsed-data"', b'"partial"'] if mode == "b" else [b'"unparsed"']
+        # (the module's JSON has "unparsed" only in a partial line's tree; the same key in
+        # output="text", whose text is the JSON itself)
         counter = OutputCounter(os.path.join(d, "output"), markers)
         mark = OTHERS.start(children=False)
         t0 = time.time()
@@ -366,8 +379,42 @@ def e2e_run(mode, workers, feed, count, msg_rulebase, run_under=(), timeout=TIME
         sys.exit("bench: %s: %d messages in, %d lines out" % (mode, count, counter.lines))
     result = {"rate": count / (t1 - t0), "cpu_per_m": cpu / count * 1e6, "hwm_mib": hwm / 1024.0,
               "counts": counter.counts}
+    if check:
+        result["check"] = check(counter.path)
     shutil.rmtree(d)
     return result
+
+
+def json_lines(path):
+    """Whether every output line is one JSON object, and what they hold: (lines, invalid,
+    the first invalid line, a Counter of the lines' canonical forms' hashes). The workers
+    write in no fixed order, so (c) and (d) are compared as multisets: the same objects
+    (key order, spacing and escapes aside) whether the module hands rsyslog libfastjson
+    objects or JSON text. About 13 s per million lines: run once, after the timing."""
+    lines = invalid = 0
+    first_bad = None
+    seen = collections.Counter()
+    with open(path, "rb") as f:
+        for line in f:
+            lines += 1
+            try:
+                obj = json.loads(line)
+                if not isinstance(obj, dict):
+                    raise ValueError("not an object")
+            except ValueError:
+                invalid += 1
+                if first_bad is None:
+                    first_bad = line[:200].decode("utf-8", "replace").rstrip("\n")
+                continue
+            seen[hash(json.dumps(obj, sort_keys=True, separators=(",", ":")))] += 1
+    return {"lines": lines, "invalid": invalid, "first_bad": first_bad, "seen": seen}
+
+
+def compare_outputs(c, d):
+    """Lines of (d) whose object is not among (c)'s (as many times), and the other way."""
+    only_d = d["seen"] - c["seen"]
+    only_c = c["seen"] - d["seen"]
+    return sum(only_d.values()), sum(only_c.values())
 
 
 def median_run(runs):
@@ -382,7 +429,7 @@ def verdict(ok):
     return "met" if ok else "NOT met"
 
 
-def table(info, lib, ln, e2e, extra, scaling, lengths):
+def table(info, lib, ln, e2e, extra, scaling, lengths, check=None):
     out = []
     w = out.append
     w("mailnorm benchmark  %s  %s  (%s)" % (time.strftime("%Y-%m-%d %H:%M"), info["commit"], info["machine"]))
@@ -395,7 +442,9 @@ def table(info, lib, ln, e2e, extra, scaling, lengths):
     w("%-55s %10s  %9s   %s" % ("Library, one core (mnbench -O2; median of %d passes)" % REPEAT, "lines/s", "ns/line",
                                  "parsed/partial/unrec."))
     for fmt in ("sendmail", "sun_mta"):
-        for stage, what in (("parse", "parse only"), ("tree", "parse + tree"), ("json", "parse + JSON")):
+        for stage, what in (("parse", "parse only"), ("tree", "parse + tree"),
+                            ("json", "parse + JSON text (json)"),
+                            ("fjson", "parse + libfastjson objects (fjson)")):
             f = lib[(fmt, stage)]
             ns = float(f["ns"])
             res = f["result"] if stage != "parse" else "-"
@@ -408,16 +457,22 @@ def table(info, lib, ln, e2e, extra, scaling, lengths):
     w("  %-8s %-44s %10.0f  %9.0f" % ("sendmail", "lognormalizer, -e raw -P (parse + tree)", lnr, 1e9 / lnr))
     sm_json = 1e9 / float(lib[("sendmail", "json")]["ns"])
     sun_json = 1e9 / float(lib[("sun_mta", "json")]["ns"])
+    sm_fjson = 1e9 / float(lib[("sendmail", "fjson")]["ns"])
+    sun_fjson = 1e9 / float(lib[("sun_mta", "fjson")]["ns"])
     w("  lognormalizer rules: bench/comparable.rules; match rate %.2f%% (%.2f%% fully, %.2f%% with a tail)" % (
         100.0 * (LINES - ln["unparsed"]) / LINES, 100.0 * (LINES - ln["unparsed"] - ln["partial"]) / LINES,
         100.0 * ln["partial"] / LINES))
+    w("  json: mn_tree_json() text (CLI, output=\"text\"); fjson: mn_tree_fjson() objects + to_json_string + put")
+    w("  (output=\"tree\", rsyslog's template serialising). Against lognormalizer -e json (sendmail):")
+    w("  json %.2fx, fjson %.2fx" % (sm_json / lnj, sm_fjson / lnj))
     w("")
     w("rsyslogd %s end to end: imptcp (loopback, one sender) -> [action] -> omfile, %d workers," % (
         info["rsyslog"], WORKERS))
     w("  %-48s %9s  %13s  %10s  %12s" % ("%d messages, median of %d runs" % (E2E_LINES, ROUNDS), "msg/s",
                                          "CPU s/1M msgs", "msgs/CPU-s", "peak RSS MiB"))
     rows = [("(a) no parsing (%msg%)", e2e["a"]), ("(b) mmnormalize, comparable rules", e2e["b"]),
-            ("(c) mmmailnorm", e2e["c"]),
+            ('(c) mmmailnorm, output="tree" (the default)', e2e["c"]),
+            ('(d) mmmailnorm, output="text"', e2e["d"]),
             ('    mmmailnorm, correlate="on" (one run)', extra["correlate"]),
             ("    mmmailnorm, Sun MTA corpus (one run)", extra["sun"])]
     for name, r in rows:
@@ -430,30 +485,51 @@ def table(info, lib, ln, e2e, extra, scaling, lengths):
             note = ""
         w("  %-48s %9.0f  %13.2f  %10.0f  %12.1f%s" % (name, r["rate"], r["cpu_per_m"], 1e6 / r["cpu_per_m"],
                                                        r["hwm_mib"], note))
-    ca = e2e["c"]["rate"] / e2e["a"]["rate"]
-    cb = e2e["c"]["rate"] / e2e["b"]["rate"]
-    w("  c/a %.2f   c/b %.2f   CPU per message c/a %.2f, c/b %.2f" % (
-        ca, cb, e2e["c"]["cpu_per_m"] / e2e["a"]["cpu_per_m"], e2e["c"]["cpu_per_m"] / e2e["b"]["cpu_per_m"]))
+    ratio = {}
+    for x in "cd":
+        for y in "ab":
+            ratio[x + y] = e2e[x]["rate"] / e2e[y]["rate"]
+        w("  %s/a %.2f   %s/b %.2f   CPU per message %s/a %.2f, %s/b %.2f" % (
+            x, ratio[x + "a"], x, ratio[x + "b"], x, e2e[x]["cpu_per_m"] / e2e["a"]["cpu_per_m"],
+            x, e2e[x]["cpu_per_m"] / e2e["b"]["cpu_per_m"]))
+    w("  d/c %.2f   CPU per message d/c %.2f" % (e2e["d"]["rate"] / e2e["c"]["rate"],
+                                                  e2e["d"]["cpu_per_m"] / e2e["c"]["cpu_per_m"]))
+    if check:
+        c, d = check["c"], check["d"]
+        w("  output check (round 1, all lines): (c) %d lines, %d not a JSON object; (d) %d lines, %d not a JSON object"
+          % (c["lines"], c["invalid"], d["lines"], d["invalid"]))
+        only_d, only_c = compare_outputs(c, d)
+        w("    (d) against (c), as sets of objects: %s" % (
+            "the same" if not only_d and not only_c else
+            "DIFFER: %d lines of (d) not in (c), %d of (c) not in (d)" % (only_d, only_c)))
+        for x, r in (("c", c), ("d", d)):
+            if r["first_bad"] is not None:
+                w("    first bad line of (%s): %s" % (x, r["first_bad"]))
     w("")
     w("Scaling of (c): worker threads -> msg/s (%d: the median run above; 1 and 4: one run each)" % WORKERS)
     w("  " + "   ".join("%d: %.0f" % (k, scaling[k]) for k in sorted(scaling)))
     w("")
     w("Cost vs line length (library, one core; one shape per format, padded with text)")
-    w("  bytes   sendmail to= parse / +JSON ns    sun_mta Q entry parse / +JSON ns")
+    w("  ns per line: parse only / parse + JSON text (json) / parse + libfastjson objects (fjson)")
+    w("  bytes    sendmail to= parse /   json /  fjson    sun_mta Q entry parse /   json /  fjson")
     for bucket in sorted({int(label.split(":")[0]) for (_, label) in lengths}):
         cells = []
         for fmt in ("sendmail", "sun_mta"):
-            p = lengths.get((fmt, "%d:parse" % bucket))
-            j = lengths.get((fmt, "%d:json" % bucket))
-            cells.append("%8.0f / %6.0f" % (float(p["ns"]), float(j["ns"])) if p and j else "%17s" % "-")
-        w("  %5d   %s             %s" % (bucket, cells[0], cells[1]))
+            f = [lengths.get((fmt, "%d:%s" % (bucket, stage))) for stage in ("parse", "json", "fjson")]
+            cells.append("%18s / %6s / %6s" % tuple("%.0f" % float(x["ns"]) if x else "-" for x in f))
+        w("  %5d   %s   %s" % (bucket, cells[0], cells[1]))
     w("")
     w("Targets (issue 6)")
-    w("  library parse + JSON >= 10x lognormalizer (sendmail):  %5.2fx  %s" % (sm_json / lnj, verdict(sm_json >= 10 * lnj)))
-    w("  library parse + JSON >= 1M lines/s/core: sendmail %.2fM %s, sun_mta %.2fM %s" % (
+    w("  library parse + JSON text >= 10x lognormalizer (sendmail):  %5.2fx  %s" % (
+        sm_json / lnj, verdict(sm_json >= 10 * lnj)))
+    w("    (for information: parse + libfastjson objects %.2fx lognormalizer)" % (sm_fjson / lnj))
+    w("  library parse + JSON text >= 1M lines/s/core: sendmail %.2fM %s, sun_mta %.2fM %s" % (
         sm_json / 1e6, verdict(sm_json >= 1e6), sun_json / 1e6, verdict(sun_json >= 1e6)))
-    w("  end to end c/a >= 0.85:  %.2f  %s" % (ca, verdict(ca >= 0.85)))
-    w("  end to end c/b >= 1.30:  %.2f  %s" % (cb, verdict(cb >= 1.3)))
+    w("    (for information: parse + libfastjson objects sendmail %.2fM, sun_mta %.2fM)" % (
+        sm_fjson / 1e6, sun_fjson / 1e6))
+    for x, what in (("c", 'output="tree"'), ("d", 'output="text"')):
+        w("  end to end (%s) %-14s %s/a >= 0.85:  %.2f  %s" % (x, what, x, ratio[x + "a"], verdict(ratio[x + "a"] >= 0.85)))
+        w("  end to end (%s) %-14s %s/b >= 1.30:  %.2f  %s" % (x, what, x, ratio[x + "b"], verdict(ratio[x + "b"] >= 1.3)))
     return "\n".join(out) + "\n"
 
 
@@ -494,7 +570,7 @@ def main():
     exe = build_mnbench()
     lib = {}
     for fmt, path in (("sendmail", sm_path), ("sun_mta", sun_path)):
-        for stage in ("parse", "tree", "json"):  # one run each: a quiet machine for each
+        for stage in ("parse", "tree", "json", "fjson"):  # one run each: a quiet machine for each
             log("library: %s, %s" % (fmt, stage))
             lib.update(mnbench(exe, fmt, path, stage))
     log("library: line lengths")
@@ -504,12 +580,17 @@ def main():
 
     feed = make_feed(e2e_path, os.path.join(WORK, "feed.log"))
     msg_rb = rulebase(MSG_PREFIX, "comparable-msg.rulebase")
-    runs = {"a": [], "b": [], "c": []}
+    runs = {m: [] for m in E2E_MODES}
+    check = {}
     for r in range(ROUNDS):
-        for mode in "abc":
+        for mode in E2E_MODES:
             log("rsyslogd (%s), round %d of %d" % (mode, r + 1, ROUNDS))
-            runs[mode].append(e2e_run(mode, WORKERS, feed, E2E_LINES, msg_rb))
-    e2e = {m: median_run(runs[m]) for m in "abc"}
+            # round 1: every output line of (c) and (d) read back as JSON (after the timing)
+            runs[mode].append(e2e_run(mode, WORKERS, feed, E2E_LINES, msg_rb,
+                                      check=json_lines if r == 0 and mode in "cd" else None))
+            if "check" in runs[mode][-1]:
+                check[mode] = runs[mode][-1].pop("check")
+    e2e = {m: median_run(runs[m]) for m in E2E_MODES}
     scaling = {WORKERS: e2e["c"]["rate"]}
     for workers in (1, 4):
         log("rsyslogd (c), %d workers" % workers)
@@ -523,7 +604,7 @@ def main():
     extra["sun"] = e2e_run("c", WORKERS, feed, sun_count, msg_rb)
     os.remove(feed)
 
-    text = table(info, lib, ln, e2e, extra, scaling, lengths)
+    text = table(info, lib, ln, e2e, extra, scaling, lengths, check)
     text += "(make bench took %.0f s)\n" % (time.monotonic() - started)
     with open(os.path.join(WORK, "table.txt"), "w") as f:
         f.write(text)

@@ -94,6 +94,12 @@ lost='Oct 21 23:01:59 user100 sendmail[1812]: k9LE1v98001811: lost input channel
 echo "$lost" | "$MAILNORM" --rulebase="$dir/user.rulebase" >"$dir/out" 2>"$dir/err" || fail "--rulebase run failed"
 check_json 'docs[0]["event"]["action"] == "other" and docs[0]["event"]["outcome"] == "success" and docs[0]["sendmail"]["phase"] == "rcpt" and docs[0]["source"]["ip"] == "192.0.2.1" and "unparsed" not in docs[0]' <"$dir/out" ||
 	fail "user rule did not fire: $(cat "$dir/out")"
+# any JSON a user's rule yields is kept with its types (liblognorm's json parser here)
+printf 'version=2\nrule=other:custom data %%sendmail.custom:json%%\n' >"$dir/json.rulebase"
+echo 'Oct 21 23:01:59 h sendmail[1]: k9LE1v98001811: custom data {"n": 1.5, "t": true, "f": false, "z": null, "list": [1, "a\u00e9", {"k": -2}], "o": {"s": "x"}}' |
+	"$MAILNORM" --rulebase="$dir/json.rulebase" >"$dir/out" 2>"$dir/err" || fail "--rulebase json run failed"
+check_json 'docs[0]["sendmail"]["custom"] == {"n": 1.5, "t": True, "f": False, "z": None, "list": [1, "a\u00e9", {"k": -2}], "o": {"s": "x"}}' <"$dir/out" ||
+	fail "JSON from a user rule not kept: $(cat "$dir/out")"
 printf 'version=2\nrule=other:%%x:nosuchtype%%\n' >"$dir/bad.rulebase"
 "$MAILNORM" --rulebase="$dir/bad.rulebase" </dev/null >/dev/null 2>"$dir/err"
 [ $? -eq 2 ] || fail "bad rulebase: exit status not 2"

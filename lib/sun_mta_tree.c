@@ -118,7 +118,7 @@ static void put_time(const struct context *c, mn_span v, bool iso, const struct 
 {
 	struct mn_civil_time t;
 	char *buf = mn_tree_scratch(c->tree, TIME_SIZE);
-	if (buf && (iso ? civil_from_iso(v, &t) : civil_from_text(v, &t)) && mn_format_time(tz, &t, buf, TIME_SIZE))
+	if (buf && (iso ? civil_from_iso(v, &t) : civil_from_text(v, &t)) && mn_format_time(tz, &c->tree->zone, &t, buf, TIME_SIZE))
 		mn_tree_put_span_in(c->tree, c->sun_mta, "time", mn_span_make(buf, strlen(buf)));
 	else
 		mn_tree_add_unparsed(c->tree, v);

@@ -51,26 +51,19 @@ static bool local_offset(const struct mn_civil_time *t, long *seconds)
 	return true;
 }
 
-/* The same, remembered per thread for the minute it was asked for: entries come in time
- * order, and mktime() takes glibc's process-wide zone lock (zones change offset on whole
- * minutes). */
-static bool cached_local_offset(const struct mn_civil_time *t, long *seconds)
+/* The same, remembered for the minute asked last (see struct mn_zone_cache). */
+static bool cached_local_offset(struct mn_zone_cache *last, const struct mn_civil_time *t, long *seconds)
 {
-	static _Thread_local struct {
-		bool valid;
-		int year, month, day, hour, minute;
-		long offset;
-	} last;
-	if (!(last.valid && last.minute == t->minute && last.hour == t->hour && last.day == t->day &&
-	      last.month == t->month && last.year == t->year)) {
-		last.valid = false;
-		if (!local_offset(t, &last.offset))
+	if (!(last->valid && last->minute == t->minute && last->hour == t->hour && last->day == t->day &&
+	      last->month == t->month && last->year == t->year)) {
+		last->valid = false;
+		if (!local_offset(t, &last->offset))
 			return false;
-		last.valid = true;
-		last.year = t->year, last.month = t->month, last.day = t->day;
-		last.hour = t->hour, last.minute = t->minute;
+		last->valid = true;
+		last->year = t->year, last->month = t->month, last->day = t->day;
+		last->hour = t->hour, last->minute = t->minute;
 	}
-	*seconds = last.offset;
+	*seconds = last->offset;
 	return true;
 }
 
@@ -82,7 +75,8 @@ static char *put_digits(char *p, long v, int n)
 	return p + n;
 }
 
-bool mn_format_time(const struct mn_timezone *tz, const struct mn_civil_time *t, char *buf, size_t size)
+bool mn_format_time(const struct mn_timezone *tz, struct mn_zone_cache *cache, const struct mn_civil_time *t,
+		    char *buf, size_t size)
 {
 	long offset;
 	if (t->year < 1 || t->year > 9999 || t->month < 1 || t->month > 12 || t->day < 1 ||
@@ -90,7 +84,7 @@ bool mn_format_time(const struct mn_timezone *tz, const struct mn_civil_time *t,
 		return false;
 	if (tz->fixed)
 		offset = tz->offset_minutes * 60L;
-	else if (!cached_local_offset(t, &offset))
+	else if (!cached_local_offset(cache, t, &offset))
 		return false;
 	long minutes = (offset < 0 ? -offset : offset) / 60;
 	/* "YYYY-MM-DDTHH:MM:SS" [".fraction"] "+HH:MM" NUL */

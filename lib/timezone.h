@@ -11,7 +11,17 @@ struct mn_civil_time {
 	mn_span fraction;                           /* digits after the '.', as written */
 };
 
+/* The local zone's offset for the minute asked last: entries come in time order, and
+ * mktime() takes glibc's process-wide zone lock (zones change offset on whole minutes).
+ * Zero-initialised: empty. One per thread (each tree has one). */
+struct mn_zone_cache {
+	bool valid;
+	int year, month, day, hour, minute;
+	long offset;
+};
+
 /* "2014-06-02T22:02:13.94+02:00" into buf; false when the time is not a valid one. */
-bool mn_format_time(const struct mn_timezone *tz, const struct mn_civil_time *t, char *buf, size_t size);
+bool mn_format_time(const struct mn_timezone *tz, struct mn_zone_cache *cache, const struct mn_civil_time *t,
+		    char *buf, size_t size);
 
 #endif

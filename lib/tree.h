@@ -17,6 +17,7 @@
 
 #include "mailnorm.h"
 #include "span.h"
+#include "timezone.h"
 
 enum mn_node_kind {
 	MN_NODE_OBJECT,
@@ -59,6 +60,7 @@ struct mn_tree {
 	struct mn_scratch_block *scratch; /* the block in use; earlier ones follow it */
 	char *text;                       /* mn_tree_json()'s buffer */
 	size_t text_capacity;
+	struct mn_zone_cache zone;        /* kept from line to line */
 };
 
 /* Empties the tree for the next line, keeping its memory. */

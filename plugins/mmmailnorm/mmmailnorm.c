@@ -283,28 +283,31 @@ addMembers(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct json_
 	json_object_put(tree);
 }
 
-/* Whether the message has the (named) container already: a copy is the only answer
- * rsyslog's API gives, but the container is nearly always absent, and then nothing is. */
+/* Whether the message has the (named) container already, as an object: a copy is the only
+ * answer rsyslog's API gives, but the container is nearly always absent, and then nothing
+ * is copied. */
 static int
-hasContainer(instanceData *const pData, smsg_t *const pMsg)
+hasObjectContainer(instanceData *const pData, smsg_t *const pMsg)
 {
 	struct json_object *copy = NULL;
 	uchar *text = NULL;
 	if(msgGetJSONPropJSONorString(pMsg, pData->containerProp, &copy, &text) != RS_RET_OK)
 		return 0;
+	const int isObject = copy != NULL && json_object_is_type(copy, json_type_object);
 	json_object_put(copy);
 	free(text);
-	return 1;
+	return isObject;
 }
 
 /* Hands the tree (or its text) to the message and releases it. A root container ("$!")
  * takes it in one call (rsyslog merges it key by key), and so does a named container that
- * does not exist yet (the usual case); an existing one gets it key by key (addMembers). */
+ * does not exist yet (the usual case) or holds no object (it is replaced); an existing
+ * object gets it key by key (addMembers). */
 static void
 addTree(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct json_object *const tree)
 {
 	instanceData *const pData = pWrkrData->pData;
-	if(pData->containerProp != NULL && !pData->outputText && hasContainer(pData, pMsg)) {
+	if(pData->containerProp != NULL && !pData->outputText && hasObjectContainer(pData, pMsg)) {
 		addMembers(pWrkrData, pMsg, tree);
 		return;
 	}

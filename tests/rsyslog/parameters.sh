@@ -1,7 +1,8 @@
 #!/bin/bash
 # The action parameters at work on the same lines: the default container, the root
-# container "$!", useRawMsg and variable (each into its own container). The lines are sent
-# without <PRI>, so that %rawmsg% is the whole syslog line while %msg% is only its message.
+# container "$!", useRawMsg and variable (each into its own container; $.var held a string
+# before, which the tree replaces). The lines are sent without <PRI>, so that %rawmsg% is
+# the whole syslog line while %msg% is only its message.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
 cases="$TEST_DATA/sendmail-cases.json"
@@ -16,6 +17,7 @@ ruleset(name="mail") {
 	action(type="mmmailnorm")
 	action(type="mmmailnorm" container="\$!" formats=["sendmail"])
 	action(type="mmmailnorm" container="\$.raw" useRawMsg="on")
+	set \$.var = "not a tree";
 	action(type="mmmailnorm" container="\$.var" variable="\$.copy")
 	action(type="omfile" file="$TEST_DIR/output" template="trees")
 }

@@ -32,17 +32,23 @@ static struct fjson_object *string_of(mn_span s)
 }
 
 /* The names of the objects that hold others (doc/fields.md): their keys need no copy. */
-static const char *const object_names[] = {
-	"sendmail", "event",  "email", "source", "destination", "related", "smtp",    "tls",
-	"user",	    "error",  "from",  "to",     "relay",	"ctladdr", "sun_mta", "process",
-	"host",	    "server", "client", "log",   NULL,
+#define NAME(literal) {literal, sizeof literal - 1}
+static const struct {
+	const char *name;
+	size_t len;
+} object_names[] = {
+	NAME("sendmail"), NAME("event"),   NAME("email"),   NAME("source"),  NAME("destination"),
+	NAME("related"),  NAME("smtp"),    NAME("tls"),     NAME("user"),    NAME("error"),
+	NAME("from"),     NAME("to"),      NAME("relay"),   NAME("ctladdr"), NAME("sun_mta"),
+	NAME("process"),  NAME("host"),    NAME("server"),  NAME("client"),  NAME("log"),
 };
+#undef NAME
 
 static const char *static_key(mn_span key)
 {
-	for (const char *const *name = object_names; *name; name++)
-		if (mn_span_eq(key, *name))
-			return *name;
+	for (size_t i = 0; i < sizeof object_names / sizeof object_names[0]; i++)
+		if (object_names[i].len == key.len && memcmp(object_names[i].name, key.p, key.len) == 0)
+			return object_names[i].name;
 	return NULL;
 }
 
@@ -56,13 +62,15 @@ static bool add_member(struct fjson_object *object, const struct mn_node *member
 					   FJSON_OBJECT_ADD_KEY_IS_NEW | FJSON_OBJECT_KEY_IS_CONSTANT);
 		return true;
 	}
-	char *copy = malloc(member->key.len + 1); /* libfastjson copies it again: keys are rare */
+	char stack[128]; /* libfastjson copies the key: this is only its terminated form */
+	char *copy = member->key.len < sizeof stack ? stack : malloc(member->key.len + 1);
 	if (!copy)
 		return false;
 	memcpy(copy, member->key.p, member->key.len);
 	copy[member->key.len] = '\0';
 	fjson_object_object_add_ex(object, copy, value, FJSON_OBJECT_ADD_KEY_IS_NEW);
-	free(copy);
+	if (copy != stack)
+		free(copy);
 	return true;
 }
 

@@ -2,6 +2,7 @@
  * every pair under sendmail.<key> with its type, then the common (ECS) fields derived
  * from the line type and the pairs that matter. */
 #include <ctype.h>
+#include <stddef.h>
 
 #include "relay.h"
 #include "rules.h"
@@ -21,18 +22,50 @@ struct facts {
 	struct mn_held sendmail;
 };
 
-static const char *const number_keys[] = {"size", "class", "nrcpts", "pri", "ntries", "count", "init", NULL};
-static const char *const string_keys[] = {
-	"from",	   "msgid",  "bodytype", "proto",  "daemon", "mailer",	   "dsn",      "reply",	 "ruleset",
-	"arg1",	   "arg2",   "reject",	 "version", "verify", "cipher",	   "bits",     "authid", "mech",
-	"milter", "action", "quarantine", "starttls", "auth",  "status",   "stage",    NULL};
+/* What a known key's value is (doc/fields.md); other keys hold a number or a string. */
+enum key_kind { KEY_STRING, KEY_NUMBER, KEY_DURATION, KEY_TO, KEY_CTLADDR, KEY_RELAY, KEY_STAT };
 
-static bool key_in(mn_span key, const char *const *list)
+#define NO_FACT ((size_t)-1)
+#define KEY(name, kind, fact) {name, sizeof name - 1, kind, fact}
+#define FACT(member) offsetof(struct facts, member)
+
+/* Each known key once: its kind, and the fact it is kept as (an mn_span in struct facts). */
+static const struct known_key {
+	const char *name; /* lower case, as in the tree */
+	size_t len;
+	enum key_kind kind;
+	size_t fact;
+} known_keys[] = {
+	KEY("to", KEY_TO, NO_FACT),		KEY("from", KEY_STRING, FACT(from)),
+	KEY("size", KEY_NUMBER, NO_FACT),	KEY("class", KEY_NUMBER, NO_FACT),
+	KEY("nrcpts", KEY_NUMBER, NO_FACT),	KEY("msgid", KEY_STRING, FACT(msgid)),
+	KEY("proto", KEY_STRING, FACT(proto)),	KEY("daemon", KEY_STRING, NO_FACT),
+	KEY("relay", KEY_RELAY, NO_FACT),	KEY("ctladdr", KEY_CTLADDR, NO_FACT),
+	KEY("delay", KEY_DURATION, NO_FACT),	KEY("xdelay", KEY_DURATION, NO_FACT),
+	KEY("mailer", KEY_STRING, FACT(mailer)), KEY("pri", KEY_NUMBER, NO_FACT),
+	KEY("dsn", KEY_STRING, FACT(dsn)),	KEY("stat", KEY_STAT, NO_FACT),
+	KEY("bodytype", KEY_STRING, NO_FACT),	KEY("ntries", KEY_NUMBER, NO_FACT),
+	KEY("reply", KEY_STRING, FACT(reply)),	KEY("ruleset", KEY_STRING, FACT(ruleset)),
+	KEY("arg1", KEY_STRING, FACT(arg1)),	KEY("arg2", KEY_STRING, NO_FACT),
+	KEY("reject", KEY_STRING, FACT(reject)), KEY("version", KEY_STRING, FACT(version)),
+	KEY("verify", KEY_STRING, NO_FACT),	KEY("cipher", KEY_STRING, FACT(cipher)),
+	KEY("bits", KEY_STRING, NO_FACT),	KEY("authid", KEY_STRING, FACT(authid)),
+	KEY("mech", KEY_STRING, NO_FACT),	KEY("milter", KEY_STRING, NO_FACT),
+	KEY("action", KEY_STRING, NO_FACT),	KEY("quarantine", KEY_STRING, NO_FACT),
+	KEY("starttls", KEY_STRING, NO_FACT),	KEY("auth", KEY_STRING, NO_FACT),
+	KEY("status", KEY_STRING, NO_FACT),	KEY("stage", KEY_STRING, NO_FACT),
+	KEY("count", KEY_NUMBER, NO_FACT),	KEY("init", KEY_NUMBER, NO_FACT),
+};
+#undef KEY
+#undef FACT
+
+/* The key's entry (letter case aside), or NULL: one pass, lengths compared first. */
+static const struct known_key *known_key(mn_span key)
 {
-	for (; *list; list++)
-		if (mn_span_eq_nocase(key, *list))
-			return true;
-	return false;
+	for (size_t i = 0; i < sizeof known_keys / sizeof known_keys[0]; i++)
+		if (known_keys[i].len == key.len && mn_span_starts_nocase(key, known_keys[i].name))
+			return &known_keys[i];
+	return NULL;
 }
 
 static enum line_type line_type_of(const struct mn_sendmail_line *line, const char **peer)
@@ -243,53 +276,53 @@ static void store_pair(struct mn_tree *tree, struct facts *f, struct mn_kv kv)
 	int64_t n;
 	mn_span key = kv.key, v = kv.value;
 	mn_node_id sendmail = mn_tree_held(tree, &f->sendmail);
-	struct mn_key field = field_key(tree, key);
+	const struct known_key *known = known_key(key);
+	struct mn_key field = known ? (struct mn_key){mn_span_make(known->name, known->len), known->name}
+				    : field_key(tree, key);
 
 	if (key.len > MAX_KEY_LENGTH) {
 		add_unparsed_pair(tree, kv);
-	} else if (key_in(key, number_keys)) {
+		return;
+	}
+	switch (known ? known->kind : KEY_STRING) {
+	case KEY_NUMBER:
 		if (mn_parse_int(v, &n))
 			mn_tree_set_int(tree, sendmail, field, n);
 		else
 			add_unparsed_pair(tree, kv);
-	} else if (mn_span_eq_nocase(key, "delay") || mn_span_eq_nocase(key, "xdelay")) {
+		break;
+	case KEY_DURATION:
 		if (parse_duration(v, &n))
 			mn_tree_set_int(tree, sendmail, field, n);
 		else
 			add_unparsed_pair(tree, kv);
-	} else if (mn_span_eq_nocase(key, "to")) {
+		break;
+	case KEY_TO:
 		f->to = without_more_marker(v, &f->more);
 		put_recipients(tree, f->to);
-	} else if (mn_span_eq_nocase(key, "ctladdr")) {
+		break;
+	case KEY_CTLADDR:
 		put_ctladdr(tree, v);
-	} else if (mn_span_eq_nocase(key, "relay")) {
+		break;
+	case KEY_RELAY:
 		mn_sendmail_put_relay(tree, v, f->peer);
-	} else if (mn_span_eq_nocase(key, "stat")) {
+		break;
+	case KEY_STAT: {
 		mn_span detail;
 		f->stat = v;
 		mn_tree_set_span(tree, sendmail, field, v);
 		mn_tree_put_span(tree, "sendmail.status", status_word(v, &detail));
-	} else if (key_in(key, string_keys) || !mn_parse_int(v, &n)) {
-		mn_tree_set_span(tree, sendmail, field, v);
-	} else {
-		mn_tree_set_int(tree, sendmail, field, n);
+		break;
 	}
-
-	mn_span *slot = mn_span_eq_nocase(key, "from")      ? &f->from
-			: mn_span_eq_nocase(key, "msgid")   ? &f->msgid
-			: mn_span_eq_nocase(key, "dsn")     ? &f->dsn
-			: mn_span_eq_nocase(key, "mailer")  ? &f->mailer
-			: mn_span_eq_nocase(key, "reply")   ? &f->reply
-			: mn_span_eq_nocase(key, "reject")  ? &f->reject
-			: mn_span_eq_nocase(key, "proto")   ? &f->proto
-			: mn_span_eq_nocase(key, "version") ? &f->version
-			: mn_span_eq_nocase(key, "cipher")  ? &f->cipher
-			: mn_span_eq_nocase(key, "authid")  ? &f->authid
-			: mn_span_eq_nocase(key, "ruleset") ? &f->ruleset
-			: mn_span_eq_nocase(key, "arg1")    ? &f->arg1
-						    : NULL;
-	if (slot)
-		*slot = v;
+	case KEY_STRING: /* an unknown key's value is a number if it looks like one */
+		if (!known && mn_parse_int(v, &n))
+			mn_tree_set_int(tree, sendmail, field, n);
+		else
+			mn_tree_set_span(tree, sendmail, field, v);
+		break;
+	}
+	if (known && known->fact != NO_FACT)
+		*(mn_span *)((char *)f + known->fact) = v;
 }
 
 static void put_smtp(struct mn_tree *tree, const struct facts *f)

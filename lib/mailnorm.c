@@ -1,8 +1,6 @@
 /* mailnorm.c - detect the format of a line and hand it to that format's parser. */
 #include "mailnorm.h"
 
-#include <stdlib.h>
-
 #include "correlate.h"
 #include "sendmail.h"
 #include "sun_mta.h"

@@ -12,13 +12,13 @@
  * - wrkrInstanceData_t (one per worker thread) holds the worker's tree (reused from
  *   message to message, so a warm worker allocates only what it hands to rsyslog) and its
  *   scratch buffer for variable names; only its own thread touches them.
- * - The rules (liblognorm contexts) are
- *   read-only after loading and shared, as mmnormalize shares its context. A HUP loads a
- *   new set and publishes it under rulesLock with a new generation number; a worker sees
- *   the number change (one atomic read per message, no lock) and then, under the lock,
- *   swaps its reference; a set is freed when its last user has moved on. The correlation
- *   cache is shared by all workers and guards itself with one mutex, held only while it
- *   copies a few hundred bytes (lib/correlate.c).
+ * - The rules (liblognorm contexts) are read-only after loading and shared, as
+ *   mmnormalize shares its context. A HUP loads a new set and publishes it under
+ *   rulesLock with a new generation number; a worker sees the number change (one atomic
+ *   read per message, no lock) and then, under the lock, swaps its reference; a set is
+ *   freed when its last user has moved on. The correlation cache is shared by all workers
+ *   and guards itself with one mutex, held only while it copies a few hundred bytes
+ *   (lib/correlate.c).
  * - The stats counters are rsyslog's atomic counters; the cache's own figures are copied
  *   into them by the read notifier, when impstats asks.
  * - The message's JSON trees are changed only through msgAddJSON(), which takes the

@@ -12,6 +12,14 @@ struct mn_scratch_block {
 	char data[];
 };
 
+static void free_scratch(struct mn_scratch_block *b)
+{
+	for (struct mn_scratch_block *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+}
+
 struct mn_tree *mn_tree_new(void)
 {
 	struct mn_tree *t = calloc(1, sizeof *t);
@@ -24,10 +32,7 @@ void mn_tree_free(struct mn_tree *t)
 {
 	if (!t)
 		return;
-	for (struct mn_scratch_block *b = t->scratch, *next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	free_scratch(t->scratch);
 	free(t->nodes);
 	free(t->text);
 	free(t);
@@ -38,15 +43,29 @@ unsigned mn_tree_format(const struct mn_tree *t)
 	return t->format;
 }
 
+/* Memory a tree keeps from line to line, per kind; an exceptional line (a megabyte of
+ * recipients, say) may grow it further, and then it is given back at the next reset. */
+#define KEEP_AT_MOST ((size_t)1 << 20)
+
 void mn_tree_reset(struct mn_tree *t)
 {
+	if (t->scratch && t->scratch->size > KEEP_AT_MOST) {
+		free_scratch(t->scratch);
+		t->scratch = NULL;
+	}
 	if (t->scratch) { /* keep the newest (largest) block */
-		for (struct mn_scratch_block *b = t->scratch->next, *next; b; b = next) {
-			next = b->next;
-			free(b);
-		}
+		free_scratch(t->scratch->next);
 		t->scratch->next = NULL;
 		t->scratch->used = 0;
+	}
+	if (t->text_capacity > KEEP_AT_MOST) {
+		free(t->text);
+		t->text = NULL;
+		t->text_capacity = 0;
+	}
+	if ((size_t)t->capacity * sizeof *t->nodes > KEEP_AT_MOST) {
+		free(t->nodes);
+		t->nodes = NULL;
 	}
 	t->failed = false;
 	t->format = 0;

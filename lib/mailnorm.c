@@ -59,22 +59,17 @@ enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin
 	if (!origin)
 		origin = &nowhere;
 	unsigned formats = opt->formats ? opt->formats : MN_FORMATS_ALL;
-	bool recognised = false;
 	mn_tree_reset(tree);
 	if (!line)
 		return MN_UNRECOGNISED;
-	if (formats & MN_FORMAT_SENDMAIL) {
-		recognised = sendmail_tree(tree, line, len, origin->program, opt->rules);
-		if (recognised && opt->correlator)
-			mn_correlate(opt->correlator, origin->host, tree, time(NULL));
+	/* a builder puts nothing into the tree unless its parser recognised the line */
+	if ((formats & MN_FORMAT_SENDMAIL) && sendmail_tree(tree, line, len, origin->program, opt->rules)) {
 		tree->format = MN_FORMAT_SENDMAIL;
-	}
-	if (!recognised && (formats & MN_FORMAT_SUN_MTA)) {
-		recognised = sun_tree(tree, line, len, &opt->timezone);
+		if (opt->correlator)
+			mn_correlate(opt->correlator, origin->host, tree, time(NULL));
+	} else if ((formats & MN_FORMAT_SUN_MTA) && sun_tree(tree, line, len, &opt->timezone)) {
 		tree->format = MN_FORMAT_SUN_MTA;
-	}
-	if (!recognised) {
-		mn_tree_reset(tree);
+	} else {
 		return MN_UNRECOGNISED;
 	}
 	if (opt->original)

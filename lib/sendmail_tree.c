@@ -311,7 +311,7 @@ static void store_pair(struct mn_tree *tree, struct facts *f, struct mn_kv kv)
 		mn_span detail;
 		f->stat = v;
 		mn_tree_set_span(tree, sendmail, field, v);
-		mn_tree_put_span(tree, "sendmail.status", status_word(v, &detail));
+		mn_tree_set_span(tree, sendmail, mn_key("status"), status_word(v, &detail));
 		break;
 	}
 	case KEY_STRING: /* an unknown key's value is a number if it looks like one */

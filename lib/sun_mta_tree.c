@@ -391,8 +391,7 @@ static void put_attribute(const struct context *c, const struct mn_sun_item *it)
 	}
 	for (size_t i = 0; i < name.len; i++)
 		key[i] = isalnum((unsigned char)name.p[i]) ? (char)tolower((unsigned char)name.p[i]) : '_';
-	mn_tree_set_span(c->tree, mn_tree_object(c->tree, "sun_mta"), mn_key_span(mn_span_make(key, name.len)),
-			 it->value);
+	mn_tree_set_span(c->tree, c->sun_mta, mn_key_span(mn_span_make(key, name.len)), it->value);
 }
 
 /* Fields kept as they are, under sun_mta. */

@@ -16,9 +16,9 @@
 enum text_field { KEY, FROM, MESSAGE_ID, PROTO, ADDRESS, DOMAIN, IP, USER, RELATED_QID, TEXT_FIELDS };
 
 /* Longest stored text of each field; longer ones are cut (sendmail itself caps from= at
- * 200 and msgid= at 100 characters). */
+ * 200 and msgid= at 100 characters). The key never is: a cut key would match no line. */
 static const size_t text_caps[TEXT_FIELDS] = {
-	[KEY] = 320, [FROM] = 256, [MESSAGE_ID] = 256, [PROTO] = 24, [ADDRESS] = 256,
+	[KEY] = SIZE_MAX, [FROM] = 256, [MESSAGE_ID] = 256, [PROTO] = 24, [ADDRESS] = 256,
 	[DOMAIN] = 256, [IP] = 46, [USER] = 128, [RELATED_QID] = 32,
 };
 
@@ -227,16 +227,29 @@ static int64_t number_at(const struct mn_tree *tree, const char *path)
 	return mn_tree_get_int(tree, path, &n) ? n : -1;
 }
 
-/* "host\nqid": both parts of the key in one string. */
-static bool make_key(char *buf, size_t size, const char *host, const char *qid)
+/* "host\nqid": both parts of the key in one string; a host or queue id may be of any length. */
+#define KEY_SIZE 340
+struct key {
+	char *text; /* small, or allocated when it is too short */
+	char small[KEY_SIZE];
+};
+
+static bool make_key(struct key *key, const char *host, const char *qid)
 {
 	size_t h = strlen(host), q = strlen(qid);
-	if (h + q + 2 > size)
+	key->text = h + q + 2 <= sizeof key->small ? key->small : malloc(h + q + 2);
+	if (!key->text)
 		return false;
-	memcpy(buf, host, h);
-	buf[h] = '\n';
-	memcpy(buf + h + 1, qid, q + 1);
+	memcpy(key->text, host, h);
+	key->text[h] = '\n';
+	memcpy(key->text + h + 1, qid, q + 1);
 	return true;
+}
+
+static void free_key(struct key *key)
+{
+	if (key->text != key->small)
+		free(key->text);
 }
 
 static void facts_of_from_line(const struct mn_tree *tree, struct facts *f, struct texts *texts)
@@ -325,7 +338,8 @@ static bool recall(struct mn_correlator *c, const char *key, struct facts *f, ch
 	if (e) {
 		char *p = buf;
 		*f = e->facts;
-		for (int i = 0; i < TEXT_FIELDS; i++) {
+		f->text[KEY] = NULL; /* the caller has it */
+		for (int i = KEY + 1; i < TEXT_FIELDS; i++) {
 			if (!e->facts.text[i])
 				continue;
 			size_t n = strlen(e->facts.text[i]) + 1;
@@ -345,7 +359,6 @@ static bool recall(struct mn_correlator *c, const char *key, struct facts *f, ch
 	return found;
 }
 
-#define KEY_SIZE 340
 #define FACTS_SIZE 1600 /* more than the sum of text_caps */
 
 /* DSN and clone lines link two queue ids: the new message inherits the old one's facts
@@ -353,15 +366,28 @@ static bool recall(struct mn_correlator *c, const char *key, struct facts *f, ch
 static void link_related(struct mn_correlator *c, const char *host, const char *from_qid, const char *to_qid,
 			 const struct facts *inherited, time_t now)
 {
-	char key[KEY_SIZE];
+	struct key key;
 	struct facts f = {.size = -1, .nrcpts = -1};
 	if (inherited)
 		f = *inherited;
-	if (!make_key(key, sizeof key, host, to_qid))
+	if (!make_key(&key, host, to_qid))
 		return;
-	f.text[KEY] = key;
+	f.text[KEY] = key.text;
 	f.text[RELATED_QID] = from_qid;
 	remember(c, &f, now);
+	free_key(&key);
+}
+
+/* The facts stored under host and qid, if any. */
+static bool recall_message(struct mn_correlator *c, const char *host, const char *qid, struct facts *f, char *buf,
+			   size_t size, time_t now)
+{
+	struct key key;
+	if (!make_key(&key, host, qid))
+		return false;
+	bool found = recall(c, key.text, f, buf, size, now);
+	free_key(&key);
+	return found;
 }
 
 /* A clone line names the old and the new id (in either order, by sendmail version): the
@@ -370,52 +396,72 @@ static void link_related(struct mn_correlator *c, const char *host, const char *
 static void link_lines(struct mn_correlator *c, const char *host, const char *qid, const char *related,
 		       bool clone, time_t now)
 {
-	char key[KEY_SIZE], buf[FACTS_SIZE];
+	char buf[FACTS_SIZE];
 	struct facts f;
-	if (!clone) {
+	if (!clone)
 		link_related(c, host, qid, related, NULL, now);
-		return;
-	}
-	if (make_key(key, sizeof key, host, qid) && recall(c, key, &f, buf, sizeof buf, now))
+	else if (recall_message(c, host, qid, &f, buf, sizeof buf, now))
 		link_related(c, host, qid, related, &f, now);
-	else if (make_key(key, sizeof key, host, related) && recall(c, key, &f, buf, sizeof buf, now))
+	else if (recall_message(c, host, related, &f, buf, sizeof buf, now))
 		link_related(c, host, related, qid, &f, now);
+}
+
+/* The line's own header host, uncut: it keys the correlation. */
+static const char *header_host_of(const struct mn_tree *tree, char **allocated)
+{
+	mn_span s;
+	*allocated = NULL;
+	if (!mn_tree_get_span(tree, "sendmail.host", &s))
+		return NULL;
+	const char *nul = memchr(s.p, '\0', s.len);
+	size_t n = nul ? (size_t)(nul - s.p) : s.len;
+	if (!(*allocated = malloc(n + 1)))
+		return NULL;
+	memcpy(*allocated, s.p, n);
+	(*allocated)[n] = '\0';
+	return *allocated;
 }
 
 bool mn_correlate(struct mn_correlator *c, const char *host, struct mn_tree *tree, time_t now)
 {
 	struct texts texts = {.used = 0};
 	const char *qid = string_at(tree, "email.local_id", &texts);
-	char key[KEY_SIZE], buf[FACTS_SIZE];
+	char buf[FACTS_SIZE], *host_copy;
 	mn_span module;
+	bool correlated = false;
 	if (!c || !qid || !mn_tree_get_span(tree, "event.module", &module) || !mn_span_eq(module, "sendmail"))
 		return false;
-	const char *header_host = string_at(tree, "sendmail.host", &texts);
+	const char *header_host = header_host_of(tree, &host_copy);
 	if (header_host) /* the line's own header names the MTA host better than the relay */
 		host = header_host;
-	if (!make_key(key, sizeof key, host ? host : "", qid))
-		return false;
+	if (!host)
+		host = "";
 
 	const char *action = string_at(tree, "event.action", &texts);
 	const char *related = string_at(tree, "sendmail.related_qid", &texts);
 	if (has(tree, "sendmail.from")) {
 		struct facts f = {.size = -1, .nrcpts = -1}, earlier;
+		struct key key;
 		facts_of_from_line(tree, &f, &texts);
-		if (recall(c, key, &earlier, buf, sizeof buf, now)) /* keep a DSN's link */
-			f.text[RELATED_QID] = earlier.text[RELATED_QID];
-		f.text[KEY] = key;
-		remember(c, &f, now);
+		if (make_key(&key, host, qid)) {
+			if (recall(c, key.text, &earlier, buf, sizeof buf, now)) /* keep a DSN's link */
+				f.text[RELATED_QID] = earlier.text[RELATED_QID];
+			f.text[KEY] = key.text;
+			remember(c, &f, now);
+			free_key(&key);
+		}
 	} else if (has(tree, "sendmail.to")) {
 		struct facts f;
-		if (!recall(c, key, &f, buf, sizeof buf, now))
-			return false;
-		enrich(tree, &f);
-		pthread_mutex_lock(&c->lock);
-		c->stats.correlated++;
-		pthread_mutex_unlock(&c->lock);
-		return true;
+		if (recall_message(c, host, qid, &f, buf, sizeof buf, now)) {
+			enrich(tree, &f);
+			pthread_mutex_lock(&c->lock);
+			c->stats.correlated++;
+			pthread_mutex_unlock(&c->lock);
+			correlated = true;
+		}
 	} else if (related && action && (!strcmp(action, "notified") || !strcmp(action, "cloned"))) {
-		link_lines(c, host ? host : "", qid, related, !strcmp(action, "cloned"), now);
+		link_lines(c, host, qid, related, !strcmp(action, "cloned"), now);
 	}
-	return false;
+	free(host_copy);
+	return correlated;
 }

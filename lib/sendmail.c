@@ -143,12 +143,17 @@ static size_t word_length(mn_span v)
 	return n;
 }
 
-static bool add_pair(struct mn_sendmail_line *line, size_t max, mn_span key, mn_span value)
+static void add_pair(struct mn_sendmail_line *line, mn_span key, mn_span value)
 {
-	if (line->npairs == max)
-		return false;
 	line->pairs[line->npairs++] = (struct mn_kv){key, value};
-	return true;
+}
+
+/* The overflow contract: a pair is split off only while the array keeps room for what it
+ * may add (a STARTTLS=/AUTH= pair adds its leftover text too) and for a last key-less
+ * pair holding the rest of the line, so no text is ever dropped. */
+static bool has_room(const struct mn_sendmail_line *line, size_t max, mn_span key)
+{
+	return line->npairs + (has_word_value(key) ? 2 : 1) < max;
 }
 
 static void split_pairs(struct mn_sendmail_line *line, const char *p, const char *end, size_t max)
@@ -159,8 +164,9 @@ static void split_pairs(struct mn_sendmail_line *line, const char *p, const char
 		last_close--;
 	while (p < end) {
 		size_t klen = key_length_at(p, end);
-		if (line->npairs == max - 1 || klen == 0) { /* keep the rest, unsplit */
-			add_pair(line, max, no_key, mn_span_make(p, (size_t)(end - p)));
+		if (klen == 0 || !has_room(line, max, mn_span_make(p, klen))) { /* keep the rest, unsplit */
+			line->overflow = klen != 0;
+			add_pair(line, no_key, mn_span_make(p, (size_t)(end - p)));
 			return;
 		}
 		mn_span key = mn_span_make(p, klen);
@@ -171,14 +177,14 @@ static void split_pairs(struct mn_sendmail_line *line, const char *p, const char
 			size_t w = word_length(value);
 			mn_span leftover = mn_span_from(value, w);
 			value.len = w;
-			add_pair(line, max, key, value);
+			add_pair(line, key, value);
 			leftover = mn_span_trim(leftover);
 			if (leftover.len && leftover.p[0] == ',')
 				leftover = mn_span_trim(mn_span_from(leftover, 1));
-			if (leftover.len && !add_pair(line, max, no_key, leftover))
-				return;
+			if (leftover.len)
+				add_pair(line, no_key, leftover);
 		} else {
-			add_pair(line, max, key, value);
+			add_pair(line, key, value);
 		}
 		if (stop == end)
 			return;

@@ -28,10 +28,11 @@ struct mn_sendmail_line {
 	mn_span body;     /* the message after the framing */
 	struct mn_kv *pairs;
 	size_t npairs;
+	bool overflow; /* more pairs than the array holds: the last pair keeps the rest */
 };
 
-/* Parses buf into *line. pairs/max_pairs is the caller's array (max_pairs >= 2); a line
- * with more pairs keeps the rest of its text in a final key-less pair. program (may be
+/* Parses buf into *line. pairs/max_pairs is the caller's array (max_pairs >= 3); a line
+ * with more pairs keeps the rest of its text in a final key-less pair (overflow is set). program (may be
  * NULL) is the syslog tag of a line whose header was taken off (rsyslog's programname). */
 enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, const char *program,
 					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs);

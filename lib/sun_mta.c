@@ -10,10 +10,18 @@
 
 #include <ctype.h>
 
+void mn_sun_overflow(struct mn_sun_entry *entry, const char *p)
+{
+	if (!entry->overflow || p < entry->overflow)
+		entry->overflow = p;
+}
+
 bool mn_sun_add(struct mn_sun_entry *entry, enum mn_sun_field field, mn_span value)
 {
-	if (entry->nitems == entry->max_items)
+	if (entry->nitems == entry->max_items) {
+		mn_sun_overflow(entry, value.p);
 		return false;
+	}
 	entry->items[entry->nitems++] = (struct mn_sun_item){.field = field, .value = value};
 	return true;
 }
@@ -523,6 +531,7 @@ enum mn_sun_kind mn_sun_parse(const char *buf, size_t len, struct mn_sun_entry *
 	mn_span s = mn_span_make(buf + off, len - off);
 	while (s.len && (s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r' || s.p[s.len - 1] == ' '))
 		s.len--;
+	entry->line_end = s.p + s.len;
 	while (s.len && s.p[0] == ' ')
 		s = mn_span_from(s, 1);
 

@@ -62,6 +62,9 @@ struct mn_sun_entry {
 	bool xml_connection; /* <co/>: mi is free text, us the connection's user */
 	struct mn_sun_item *items;
 	size_t nitems, max_items;
+	/* The overflow contract: text of the line from here to line_end had items the array
+	 * could not hold (NULL: none); the builder keeps it in "unparsed". */
+	const char *overflow, *line_end;
 };
 
 /* Parses one line. items/max_items is the caller's array; scratch (len bytes) receives
@@ -73,8 +76,12 @@ enum mn_sun_kind mn_sun_parse(const char *buf, size_t len, struct mn_sun_entry *
 /* The XML form (called by mn_sun_parse for lines starting with "<en ", "<co ", "<he "). */
 enum mn_sun_kind mn_sun_parse_xml(mn_span line, struct mn_sun_entry *entry, char *scratch);
 
-/* Appends an item; false when the array is full. */
+/* Appends an item; when the array is full, marks the line from the item's text on as
+ * overflow and returns false. */
 bool mn_sun_add(struct mn_sun_entry *entry, enum mn_sun_field field, mn_span value);
+
+/* Marks the line from p (a position in the line) to its end as overflow. */
+void mn_sun_overflow(struct mn_sun_entry *entry, const char *p);
 
 /* The first item of that field, or NULL. */
 const struct mn_sun_item *mn_sun_find(const struct mn_sun_entry *entry, enum mn_sun_field field);

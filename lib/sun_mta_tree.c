@@ -86,8 +86,26 @@ static bool civil_from_text(mn_span s, struct mn_civil_time *t)
 	return true;
 }
 
-/* "2014-06-02T22:02:13.94" */
-static bool civil_from_iso(mn_span s, struct mn_civil_time *t)
+/* A zone suffix "Z", "+hh:mm" or "-hh:mm" (all of s) into *zone. */
+static bool zone_suffix(mn_span s, struct mn_timezone *zone)
+{
+	if (mn_span_eq(s, "Z")) {
+		*zone = (struct mn_timezone){.fixed = true, .offset_minutes = 0};
+		return true;
+	}
+	if (s.len != 6 || (s.p[0] != '+' && s.p[0] != '-') || s.p[3] != ':' || !isdigit((unsigned char)s.p[1]) ||
+	    !isdigit((unsigned char)s.p[2]) || !isdigit((unsigned char)s.p[4]) || !isdigit((unsigned char)s.p[5]))
+		return false;
+	int minutes = two_digits(s.p + 1) * 60 + two_digits(s.p + 4);
+	if (minutes > 14 * 60 || two_digits(s.p + 4) > 59)
+		return false;
+	*zone = (struct mn_timezone){.fixed = true, .offset_minutes = s.p[0] == '-' ? -minutes : minutes};
+	return true;
+}
+
+/* "2014-06-02T22:02:13.94", maybe with its own zone ("Z", "+02:00"), which then replaces
+ * *zone (the configured one). */
+static bool civil_from_iso(mn_span s, struct mn_civil_time *t, struct mn_timezone *zone)
 {
 	const char *p = s.p;
 	if (s.len < 19 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' ') || p[13] != ':' ||
@@ -102,13 +120,15 @@ static bool civil_from_iso(mn_span s, struct mn_civil_time *t)
 				    .hour = two_digits(p + 11),
 				    .minute = two_digits(p + 14),
 				    .second = two_digits(p + 17)};
-	if (s.len > 19) {
-		t->fraction = mn_span_from(s, 20);
-		for (size_t i = 0; i < t->fraction.len; i++)
-			if (p[19] != '.' || !isdigit((unsigned char)t->fraction.p[i]))
-				return false;
+	mn_span rest = mn_span_from(s, 19);
+	if (rest.len && rest.p[0] == '.') {
+		size_t digits = 1;
+		while (digits < rest.len && isdigit((unsigned char)rest.p[digits]))
+			digits++;
+		t->fraction = mn_span_make(rest.p + 1, digits - 1);
+		rest = mn_span_from(rest, digits);
 	}
-	return true;
+	return rest.len == 0 || zone_suffix(rest, zone);
 }
 
 /* Room for "2014-06-02T22:02:13.940000000+02:00" and more. */
@@ -117,8 +137,10 @@ static bool civil_from_iso(mn_span s, struct mn_civil_time *t)
 static void put_time(const struct context *c, mn_span v, bool iso, const struct mn_timezone *tz)
 {
 	struct mn_civil_time t;
+	struct mn_timezone zone = *tz;
 	char *buf = mn_tree_scratch(c->tree, TIME_SIZE);
-	if (buf && (iso ? civil_from_iso(v, &t) : civil_from_text(v, &t)) && mn_format_time(tz, &c->tree->zone, &t, buf, TIME_SIZE))
+	if (buf && (iso ? civil_from_iso(v, &t, &zone) : civil_from_text(v, &t)) &&
+	    mn_format_time(&zone, &c->tree->zone, &t, buf, TIME_SIZE))
 		mn_tree_put_span_in(c->tree, c->sun_mta, "time", mn_span_make(buf, strlen(buf)));
 	else
 		mn_tree_add_unparsed(c->tree, v);
@@ -512,6 +534,8 @@ void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *e, const struc
 	const struct mn_sun_item *name = mn_sun_find(e, MN_SUN_HEADER_NAME), *value = mn_sun_find(e, MN_SUN_HEADER_VALUE);
 	if (name && value)
 		put_header(&c, name->value, value->value);
+	if (e->overflow && e->overflow < e->line_end)
+		mn_tree_add_unparsed(tree, mn_span_make(e->overflow, (size_t)(e->line_end - e->overflow)));
 	if (c.action == 'U' && reply)
 		mn_tree_put_str(c.tree, "event.outcome", reply < 400 ? "success" : "failure");
 	mn_tree_put_int_in(c.tree, c.sun_mta, "log_format", e->log_format);

@@ -148,6 +148,10 @@ enum mn_sun_kind mn_sun_parse_xml(mn_span line, struct mn_sun_entry *e, char *sc
 		mn_span n = mn_span_make(name, (size_t)(p - name));
 		char quote = p + 1 < end && *p == '=' ? p[1] : 0;
 		const char *close = (quote == '"' || quote == '\'') ? memchr(p + 2, quote, (size_t)(end - p - 2)) : NULL;
+		if (e->nitems == e->max_items) { /* values may be decoded copies: keep the line's text */
+			mn_sun_overflow(e, name);
+			return e->kind;
+		}
 		if (n.len == 0 || !close) { /* not an attribute, or unterminated */
 			mn_sun_add(e, MN_SUN_UNPARSED, mn_span_make(name, (size_t)(end - name)));
 			return e->kind;

@@ -11,4 +11,5 @@ export LSAN_OPTIONS=suppressions=$srcdir/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99
 bash "$srcdir/tests/golden/run.sh"
 bash "$srcdir/tests/cli/cli.sh"
+bash "$srcdir/tests/cli/defects.sh"
 "${PYTHON3:-python3}" "$srcdir/tests/bad-input.py" "$MAILNORM_SANITIZED"

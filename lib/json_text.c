@@ -1,5 +1,7 @@
 /* json_text.c - the tree as JSON text, written straight from its spans into one buffer
  * the tree keeps: escaping and UTF-8 repair on the copy, nothing allocated when warm. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "tree.h"
@@ -160,12 +162,24 @@ static void put_literal(struct writer *w, const char *text)
 		memcpy(w->buf + w->len, text, n), w->len += n;
 }
 
-/* As libfastjson writes doubles (rare: only a user's rulebase makes them). */
+/* As libfastjson writes doubles (%.17g, ".0" when it looks like an integer), without an
+ * object per number, and always valid JSON: no ".0" after an exponent, null for what JSON
+ * has no number for. Rare: only a user's rulebase makes doubles. */
 static void put_double(struct writer *w, double v)
 {
-	struct fjson_object *number = fjson_object_new_double(v);
-	put_literal(w, number ? fjson_object_to_json_string(number) : "null");
-	fjson_object_put(number);
+	char text[40]; /* "-1.2345678901234567e-308" and ".0" */
+	if (!isfinite(v)) {
+		put_literal(w, "null");
+		return;
+	}
+	int n = snprintf(text, sizeof text - 2, "%.17g", v);
+	if (n < 0 || (size_t)n >= sizeof text - 2) {
+		put_literal(w, "null");
+		return;
+	}
+	if (!strpbrk(text, ".e"))
+		memcpy(text + n, ".0", 3);
+	put_literal(w, text);
 }
 
 /* "key": literal keys are plain ASCII names and are copied as they are. */

@@ -40,15 +40,24 @@ static void on_lognorm_error(void *cookie, const char *message, size_t len)
 		report->error(report->cookie, buf);
 }
 
+/* "<what> <file>" to the report, the file's name whole however long it is. */
+static void report_file(struct load_report *report, const char *what, const char *file, const char *after)
+{
+	size_t size = strlen(what) + strlen(file) + strlen(after) + 1;
+	char *message = malloc(size);
+	report->errors++;
+	if (message)
+		snprintf(message, size, "%s%s%s", what, file, after);
+	if (report->error)
+		report->error(report->cookie, message ? message : what);
+	free(message);
+}
+
 static ln_ctx load_file(const char *file, struct load_report *report)
 {
 	FILE *probe = fopen(file, "r");
-	char buf[1200];
 	if (!probe) {
-		snprintf(buf, sizeof buf, "cannot read rulebase %s", file);
-		report->errors++;
-		if (report->error)
-			report->error(report->cookie, buf);
+		report_file(report, "cannot read rulebase ", file, "");
 		return NULL;
 	}
 	fclose(probe);
@@ -65,12 +74,8 @@ static ln_ctx load_file(const char *file, struct load_report *report)
 	current_report = NULL;
 	pthread_mutex_unlock(&loading);
 	if (rc != 0 || report->errors != errors_before) {
-		if (report->errors == errors_before) {
-			snprintf(buf, sizeof buf, "rulebase %s could not be loaded", file);
-			report->errors++;
-			if (report->error)
-				report->error(report->cookie, buf);
-		}
+		if (report->errors == errors_before)
+			report_file(report, "rulebase ", file, " could not be loaded");
 		ln_exitCtx(ctx);
 		return NULL;
 	}

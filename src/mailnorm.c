@@ -14,7 +14,7 @@
 #include "mailnorm.h"
 
 #define SHIPPED_RULEBASE "sendmail.rulebase"
-/* Defaults of the module's correlation.maxEntries and correlation.ttl (SPEC §5). */
+/* Defaults of the module's correlation.maxEntries and correlation.ttl (doc/configuration.md). */
 #define CORRELATION_MAX_ENTRIES 100000
 #define CORRELATION_TTL_SECONDS 432000
 
@@ -83,26 +83,34 @@ static bool readable(const char *path)
 	return access(path, R_OK) == 0;
 }
 
+/* "dir/name" in new memory (no length limit: a path is never cut). */
+static char *join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + 1 + strlen(name) + 1;
+	char *path = malloc(n);
+	if (path)
+		snprintf(path, n, "%s/%s", dir, name);
+	return path;
+}
+
 /* The shipped rulebase: $MAILNORM_RULEBASE_DIR, the installed one, or the one of the tree
  * this program was built in (so ./mailnorm works before make install). */
 static char *shipped_rulebase(const char *argv0)
 {
 	char *path = NULL, *copy = strdup(argv0);
 	const char *env = getenv("MAILNORM_RULEBASE_DIR");
-	const char *dirs[] = {env, MAILNORM_RULEBASE_DIR, NULL};
-	if (!copy)
-		return NULL;
-	char beside[4096];
-	snprintf(beside, sizeof beside, "%s/rulebases", dirname(copy));
-	dirs[2] = beside;
-	for (size_t i = 0; i < 3 && !path; i++) {
-		char candidate[4200];
+	char *beside = copy ? join_path(dirname(copy), "rulebases") : NULL;
+	const char *dirs[] = {env, MAILNORM_RULEBASE_DIR, beside};
+	for (size_t i = 0; i < 3 && !path && beside; i++) {
 		if (!dirs[i])
 			continue;
-		snprintf(candidate, sizeof candidate, "%s/%s", dirs[i], SHIPPED_RULEBASE);
-		if (readable(candidate) || (i == 0 && env))
-			path = strdup(candidate);
+		char *candidate = join_path(dirs[i], SHIPPED_RULEBASE);
+		if (candidate && (readable(candidate) || (i == 0 && env)))
+			path = candidate;
+		else
+			free(candidate);
 	}
+	free(beside);
 	free(copy);
 	return path;
 }
@@ -225,17 +233,14 @@ int main(int argc, char **argv)
 		}
 	}
 	cli.options.rules = rules;
-	if (cli.correlate &&
-	    !(cli.options.correlator = mn_correlator_new((size_t)cli.max_entries, cli.ttl))) {
-		fputs("mailnorm: out of memory\n", stderr);
-		return 1;
-	}
-
-	if (!(cli.tree = mn_tree_new())) {
-		fputs("mailnorm: out of memory\n", stderr);
-		return 1;
-	}
 	int rc = 0;
+	if ((cli.correlate &&
+	     !(cli.options.correlator = mn_correlator_new((size_t)cli.max_entries, cli.ttl))) ||
+	    !(cli.tree = mn_tree_new())) {
+		fputs("mailnorm: out of memory\n", stderr);
+		rc = 1;
+		goto out;
+	}
 	if (optind == argc)
 		rc = process(&cli, stdin, "<stdin>");
 	for (int i = optind; i < argc; i++)
@@ -244,6 +249,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mailnorm: write error: %s\n", strerror(errno));
 		rc = 1;
 	}
+out:
 	mn_tree_free(cli.tree);
 	mn_correlator_free(cli.options.correlator);
 	mn_rules_free(rules);

@@ -77,5 +77,18 @@ printf '%s\n' "Nov  7 13:52:47 $host sm-mta[100]: qA7LqlqC029841: from=<alice@ex
 check_json 'docs[1]["sendmail"].get("correlated") is True and docs[1]["email"]["from"]["address"] == ["alice@example.org"]' <"$dir/out" ||
 	fail "a host of 330 characters is not correlated"
 
+# Doubles (from a user's rule) are written as JSON numbers, exponents too.
+printf 'version=2\nrule=other:custom data %%sendmail.custom:json%%\n' >"$dir/json.rulebase"
+echo 'Oct 21 23:01:59 h sendmail[1]: k9LE1v98001811: custom data {"big": 1e300, "small": -2.5e-8, "whole": 3.0, "n": 0.1}' |
+	"$MAILNORM" --rulebase="$dir/json.rulebase" >"$dir/out" 2>"$dir/err" || fail "json rule run failed"
+check_json 'docs[0]["sendmail"]["custom"] == {"big": 1e300, "small": -2.5e-8, "whole": 3.0, "n": 0.1}' <"$dir/out" ||
+	fail "doubles are not valid JSON numbers: $(cat "$dir/out")"
+
+# A rulebase path longer than any buffer is named whole, never cut.
+long_dir=$dir/$(printf 'd%.0s' $(seq 5000))
+MAILNORM_RULEBASE_DIR=$long_dir "$MAILNORM" </dev/null >/dev/null 2>"$dir/err"
+[ $? -eq 2 ] || fail "a rulebase directory that does not exist: exit status not 2"
+grep -qF "cannot read rulebase $long_dir/sendmail.rulebase" "$dir/err" || fail "the long rulebase path is not named whole"
+
 [ $failures -eq 0 ] && echo "PASS: defects"
 exit $((failures > 0))

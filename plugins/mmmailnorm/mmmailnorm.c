@@ -53,7 +53,7 @@ DEFobjCurrIf(statsobj)
 
 #define DEFAULT_CONTAINER "!mail"
 #define SHIPPED_RULEBASE "sendmail.rulebase"
-/* SPEC §5: a bounded cache, entries kept for sendmail's default queue return (5 days). */
+/* doc/configuration.md: a bounded cache, entries kept for sendmail's default queue return (5 days). */
 #define DEFAULT_CORRELATION_MAX_ENTRIES 100000
 #define DEFAULT_CORRELATION_TTL 432000
 
@@ -91,7 +91,7 @@ typedef struct wrkrInstanceData {
 	rulesRef_t *rules;         /* the set this worker uses */
 	unsigned rulesGeneration;
 	struct mn_tree *tree;
-	/* "<container>!<key>", rebuilt for every top-level key of a tree (see addTree) */
+	/* "<container>!<key>", rebuilt for every top-level key of a tree (see addMembers) */
 	uchar *keyPath;
 	size_t keyPathSize;
 } wrkrInstanceData_t;
@@ -236,15 +236,14 @@ BEGINtryResume
 CODESTARTtryResume
 ENDtryResume
 
-/* Points the worker's keyPath at "<container>!<key>" ("!<key>" for a root container such
- * as "!"). Returns 0 only when memory for a longer path cannot be had. */
+/* Points the worker's keyPath at "<container>!<key>" (addMembers serves named containers
+ * only: a root one takes the whole tree). Returns 0 only when memory for a longer path
+ * cannot be had. */
 static int
 setKeyPath(wrkrInstanceData_t *const pWrkrData, const char *const key)
 {
 	const uchar *const container = pWrkrData->pData->container;
-	const size_t lenContainer = ustrlen(container);
-	const int isRoot = (lenContainer == 1);
-	const size_t needed = lenContainer + (isRoot ? 0 : 1) + strlen(key) + 1;
+	const size_t needed = ustrlen(container) + 1 + strlen(key) + 1;
 
 	if(needed > pWrkrData->keyPathSize) {
 		uchar *const bigger = realloc(pWrkrData->keyPath, needed);
@@ -253,7 +252,7 @@ setKeyPath(wrkrInstanceData_t *const pWrkrData, const char *const key)
 		pWrkrData->keyPath = bigger;
 		pWrkrData->keyPathSize = needed;
 	}
-	snprintf((char *)pWrkrData->keyPath, needed, "%s%s%s", container, isRoot ? "" : "!", key);
+	snprintf((char *)pWrkrData->keyPath, needed, "%s!%s", container, key);
 	return 1;
 }
 
@@ -527,11 +526,15 @@ static rsRetVal
 loadRules(instanceData *const pData, const mn_error_fn report)
 {
 	DEFiRet;
-	char shipped[4096];
+	char *shipped = NULL;
 	rulesRef_t *set = NULL;
-	const char *const dir = getenv("MAILNORM_RULEBASE_DIR");
-	snprintf(shipped, sizeof(shipped), "%s/%s", dir != NULL ? dir : MAILNORM_RULEBASE_DIR,
-		SHIPPED_RULEBASE);
+	const char *dir = getenv("MAILNORM_RULEBASE_DIR");
+	if(dir == NULL)
+		dir = MAILNORM_RULEBASE_DIR;
+	/* allocated: a long directory's path is never cut */
+	const size_t pathSize = strlen(dir) + 1 + strlen(SHIPPED_RULEBASE) + 1;
+	CHKmalloc(shipped = malloc(pathSize));
+	snprintf(shipped, pathSize, "%s/%s", dir, SHIPPED_RULEBASE);
 	CHKmalloc(set = calloc(1, sizeof(*set)));
 	set->refs = 1; /* the action's own reference */
 	set->rules = mn_rules_load(shipped, pData->userRulebase, report, NULL);
@@ -547,6 +550,7 @@ loadRules(instanceData *const pData, const mn_error_fn report)
 	set = NULL;
 finalize_it:
 	free(set);
+	free(shipped);
 	RETiRet;
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bad input through the mailnorm CLI (run by tests/bad-input.sh with the sanitized build):
+"""Bad input through the mailnorm CLI (run by tests/sanitized.sh with the sanitized build):
 every line must give exactly one output line, valid JSON in valid UTF-8, no crash, and a
 line that is not mail must give {}.
 
@@ -35,10 +35,13 @@ SUN_CONNECTION = (b"19-Feb-1998 10:52:10.79 1f625.2.0 tcp_local    -            
 FULL_LINES = [SENDMAIL_FROM, SENDMAIL_TO, SENDMAIL_TEXT, SUN_TEXT, SUN_COUNTED, SUN_XML, SUN_CONNECTION]
 
 
+# Lines that are no mail log line of any format: each must give {}.
+NOT_MAIL = [b"", b"   \t  ", b"x" * 65536, b"this is not a mail log line", b"\xff\xfe\x00",
+            b"Oct 21 23:01:58 host kernel[1]: link up", b"<co/>", b"19-Feb-1998 not an entry"]
+
+
 def cases():
-    yield b""
-    yield b"   \t  "
-    yield b"x" * 65536
+    yield from NOT_MAIL
     yield b"k9LE1v98001811: to=<" + b"a" * 65536 + b">, stat=Sent"
     yield SENDMAIL_TO.replace(b"stat=", b"st\x00at=")
     yield SENDMAIL_FROM + b"\x00\x00"
@@ -86,7 +89,10 @@ def main(binary):
             sys.exit(f"FAIL: output for {line[:80]!r} is not valid UTF-8 JSON: {e}")
         if not isinstance(tree, dict):
             sys.exit(f"FAIL: output for {line[:80]!r} is not an object")
-    print(f"PASS: {len(inputs)} bad inputs, each one valid UTF-8 JSON line, no crash")
+        if line in NOT_MAIL and tree != {}:
+            sys.exit(f"FAIL: {line[:80]!r} is not mail but gave {out[:200]!r}")
+    print(f"PASS: {len(inputs)} bad inputs, each one valid UTF-8 JSON line, no crash; "
+          f"{len(NOT_MAIL)} lines that are not mail gave {{}}")
 
 
 if __name__ == "__main__":

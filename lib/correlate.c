@@ -1,6 +1,6 @@
 /* correlate.c - the sendmail from= line and the to= lines of the same message arrive as
  * separate messages; this cache, keyed by (host, queue id), keeps what the from= line said
- * and adds it to each to= line (SPEC §7).
+ * and adds it to each to= line (doc/fields.md, "Correlation").
  *
  * Bounded by entries (least recently used goes first) and by age; every stored text is
  * capped, so an entry's size is bounded too. One mutex guards the table: it is held only

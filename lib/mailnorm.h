@@ -44,7 +44,7 @@ struct mn_rules *mn_rules_load(const char *shipped_file, const char *user_file, 
 			       void *cookie);
 void mn_rules_free(struct mn_rules *rules);
 
-/* Enriches sendmail to= lines with what their from= line said (SPEC §7): a cache keyed by
+/* Enriches sendmail to= lines with what their from= line said (doc/fields.md, "Correlation"): a cache keyed by
  * (host, queue id), safe to share between threads. */
 struct mn_correlator;
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The mailnorm CLI's contract (SPEC §6): one JSON object per input line, in order; {} and
+# The mailnorm CLI's contract (README.md and mailnorm --help): one JSON object per input line, in order; {} and
 # a note with the line number on stderr for a line it does not recognise; exit status
 # non-zero only for usage (2) and I/O (1) errors.
 set -u

@@ -5,7 +5,7 @@
  *                                  three stages (or only STAGE), each timed over the whole
  *                                  file REPEAT times (default 3); prints the median run:
  *       parse  the format's tokenizer only, spans into the line, caller arrays
- *              (mn_sendmail_parse / mn_sun_parse, as lib/mailnorm.c calls them)
+ *              (mn_framing_parse, then mn_sendmail_parse / mn_sun_parse, as lib/mailnorm.c calls them)
  *       tree   mn_normalize(): parse, free-text rules (sendmail), the tree (reused)
  *       json   mn_normalize() + mn_tree_json() written to /dev/null (what `mailnorm` and
  *              mmmailnorm output="text" do per line)
@@ -111,14 +111,16 @@ static void run(const struct bench *b, enum stage stage, const mn_span *lines, s
 	for (size_t i = 0; i < n; i++) {
 		const mn_span l = lines[i];
 		if (stage == PARSE) {
+			struct mn_framing f;
+			mn_framing_parse(l.p, l.len, &f);
 			if (b->format == MN_FORMAT_SENDMAIL) {
 				struct mn_sendmail_line sm;
-				sum += (unsigned)mn_sendmail_parse(l.p, l.len, NULL, &sm, pairs, MAX_PAIRS) + sm.npairs;
+				sum += (unsigned)mn_sendmail_parse(&f, NULL, &sm, pairs, MAX_PAIRS) + sm.npairs;
 			} else {
 				struct mn_sun_entry e;
 				if (l.len > sizeof scratch)
 					continue;
-				sum += (unsigned)mn_sun_parse(l.p, l.len, &e, items, MAX_ITEMS, scratch) + e.nitems;
+				sum += (unsigned)mn_sun_parse(&f, &e, items, MAX_ITEMS, scratch) + e.nitems;
 			}
 			continue;
 		}

@@ -5,7 +5,7 @@ noinst_LTLIBRARIES += lib/libmailnorm.la
 lib_libmailnorm_la_SOURCES = \
 	lib/mailnorm.h lib/mailnorm.c \
 	lib/span.h \
-	lib/syslog_header.h lib/syslog_header.c \
+	lib/framing.h lib/framing.c \
 	lib/sendmail.h lib/sendmail.c \
 	lib/relay.h lib/relay.c \
 	lib/smtp.h lib/smtp.c \

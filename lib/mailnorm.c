@@ -25,28 +25,35 @@ unsigned mn_format_by_name(const char *name, size_t len)
 	return 0;
 }
 
-static bool sendmail_tree(struct mn_tree *tree, const char *line, size_t len, const char *program,
+static void sendmail_tree(struct mn_tree *tree, const struct mn_framing *framing, const char *program,
 			  const struct mn_rules *rules)
 {
 	struct mn_kv pairs[SENDMAIL_MAX_PAIRS];
 	struct mn_sendmail_line sm;
-	enum mn_sendmail_shape shape = mn_sendmail_parse(line, len, program, &sm, pairs, SENDMAIL_MAX_PAIRS);
-	if (shape == MN_SM_NOT_SENDMAIL)
-		return false;
-	mn_sendmail_tree(tree, &sm, shape, rules);
-	return true;
+	mn_sendmail_tree(tree, &sm, mn_sendmail_parse(framing, program, &sm, pairs, SENDMAIL_MAX_PAIRS), rules);
 }
 
-static bool sun_tree(struct mn_tree *tree, const char *line, size_t len, const struct mn_timezone *tz)
+static bool sun_tree(struct mn_tree *tree, const struct mn_framing *framing, const struct mn_timezone *tz)
 {
 	struct mn_sun_item items[SUN_MAX_ITEMS];
 	struct mn_sun_entry entry;
-	/* XML values with entities are decoded into scratch memory as long as the line */
-	char *scratch = mn_tree_scratch(tree, len);
-	if (!scratch || mn_sun_parse(line, len, &entry, items, SUN_MAX_ITEMS, scratch) == MN_SUN_NONE)
+	/* XML values with entities are decoded into scratch memory as long as the body */
+	char *scratch = mn_tree_scratch(tree, framing->body.len);
+	if (!scratch || mn_sun_parse(framing, &entry, items, SUN_MAX_ITEMS, scratch) == MN_SUN_NONE)
 		return false;
 	mn_sun_tree(tree, &entry, tz);
 	return true;
+}
+
+/* The one detection step: which format's parser gets the framed line. sendmail's when its
+ * framing, program or key=value body say so (Postfix's never), else the Sun MTA's. */
+static unsigned detect(const struct mn_framing *framing, const char *program, unsigned formats)
+{
+	if ((formats & MN_FORMAT_SENDMAIL) && mn_sendmail_detect(framing, program))
+		return MN_FORMAT_SENDMAIL;
+	if ((formats & MN_FORMAT_SUN_MTA) && mn_sun_detect(framing))
+		return MN_FORMAT_SUN_MTA;
+	return 0;
 }
 
 enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin *origin, const char *line,
@@ -62,14 +69,23 @@ enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin
 	mn_tree_reset(tree);
 	if (!line)
 		return MN_UNRECOGNISED;
-	/* a builder puts nothing into the tree unless its parser recognised the line */
-	if ((formats & MN_FORMAT_SENDMAIL) && sendmail_tree(tree, line, len, origin->program, opt->rules)) {
+	/* line -> framing -> detected format -> spans -> tree; a builder puts nothing into the
+	 * tree unless its parser recognised the line */
+	struct mn_framing framing;
+	mn_framing_parse(line, len, &framing);
+	switch (detect(&framing, origin->program, formats)) {
+	case MN_FORMAT_SENDMAIL:
+		sendmail_tree(tree, &framing, origin->program, opt->rules);
 		tree->format = MN_FORMAT_SENDMAIL;
 		if (opt->correlator)
 			mn_correlate(opt->correlator, origin->host, tree, time(NULL));
-	} else if ((formats & MN_FORMAT_SUN_MTA) && sun_tree(tree, line, len, &opt->timezone)) {
+		break;
+	case MN_FORMAT_SUN_MTA:
+		if (!sun_tree(tree, &framing, &opt->timezone))
+			return MN_UNRECOGNISED;
 		tree->format = MN_FORMAT_SUN_MTA;
-	} else {
+		break;
+	default:
 		return MN_UNRECOGNISED;
 	}
 	if (opt->original)

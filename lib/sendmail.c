@@ -197,15 +197,15 @@ static bool is_sendmail_program(mn_span program)
 	return mn_span_eq(program, "sendmail") || mn_span_starts(program, "sm-");
 }
 
-enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, const char *program,
-					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs)
+/* The line's shape from its framing and the start of its body; *rest is the body after
+ * "qid: " and "done; " (line->body after "qid: " only). */
+static enum mn_sendmail_shape shape_of(const struct mn_framing *framing, const char *program,
+				       struct mn_sendmail_line *line, mn_span *rest)
 {
-	*line = (struct mn_sendmail_line){.pairs = pairs};
-	size_t off = mn_syslog_header_parse(buf, len, &line->header);
-	mn_span s = mn_span_make(buf + off, len - off);
+	mn_span s = framing->body;
 
 	/* Postfix writes key=value lines too, and its hex queue ids may look like sendmail's. */
-	if (mn_span_starts(line->header.program, "postfix") || (program && strncmp(program, "postfix", 7) == 0))
+	if (mn_span_starts(framing->program, "postfix") || (program && strncmp(program, "postfix", 7) == 0))
 		return MN_SM_NOT_SENDMAIL;
 
 	while (s.len && (s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r'))
@@ -219,10 +219,29 @@ enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, const char
 		line->done = true;
 	if (key_length_at(s.p, s.p + s.len) == 0) {
 		bool framed = line->qid.len || line->noqueue || line->done;
-		bool sendmail_program = is_sendmail_program(line->header.program) ||
+		bool sendmail_program = is_sendmail_program(framing->program) ||
 					(program && is_sendmail_program(mn_span_make(program, strlen(program))));
 		return (framed || sendmail_program) && s.len ? MN_SM_TEXT : MN_SM_NOT_SENDMAIL;
 	}
+	*rest = s;
+	return MN_SM_KEY_VALUE;
+}
+
+bool mn_sendmail_detect(const struct mn_framing *framing, const char *program)
+{
+	struct mn_sendmail_line line = {0};
+	mn_span rest;
+	return shape_of(framing, program, &line, &rest) != MN_SM_NOT_SENDMAIL;
+}
+
+enum mn_sendmail_shape mn_sendmail_parse(const struct mn_framing *framing, const char *program,
+					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs)
+{
+	mn_span s;
+	*line = (struct mn_sendmail_line){.framing = framing, .pairs = pairs};
+	enum mn_sendmail_shape shape = shape_of(framing, program, line, &s);
+	if (shape != MN_SM_KEY_VALUE)
+		return shape;
 	if (mn_span_ends(s, ", discard")) {
 		line->discard = true;
 		s.len -= strlen(", discard");

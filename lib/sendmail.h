@@ -4,7 +4,7 @@
 #define MAILNORM_SENDMAIL_H
 
 #include "span.h"
-#include "syslog_header.h"
+#include "framing.h"
 
 /* A pair with an empty key is text of the line that is not a pair ("unparsed"). */
 struct mn_kv {
@@ -19,7 +19,7 @@ enum mn_sendmail_shape {
 };
 
 struct mn_sendmail_line {
-	struct mn_syslog_header header;
+	const struct mn_framing *framing;
 	mn_span qid;      /* empty when the line has none */
 	unsigned part;    /* n of "qid[n]: ", 0 when absent */
 	bool noqueue;     /* "NOQUEUE: " */
@@ -31,10 +31,15 @@ struct mn_sendmail_line {
 	bool overflow; /* more pairs than the array holds: the last pair keeps the rest */
 };
 
-/* Parses buf into *line. pairs/max_pairs is the caller's array (max_pairs >= 3); a line
- * with more pairs keeps the rest of its text in a final key-less pair (overflow is set). program (may be
- * NULL) is the syslog tag of a line whose header was taken off (rsyslog's programname). */
-enum mn_sendmail_shape mn_sendmail_parse(const char *buf, size_t len, const char *program,
+/* Whether the line is sendmail's: its framing ("qid: ", "NOQUEUE: "), its program
+ * (sendmail, sm-*; never postfix*) or a key=value body say so. program as below. */
+bool mn_sendmail_detect(const struct mn_framing *framing, const char *program);
+
+/* Parses the body of a framed line into *line. pairs/max_pairs is the caller's array
+ * (max_pairs >= 3); a line with more pairs keeps the rest of its text in a final key-less
+ * pair (overflow is set). program (may be NULL) is the syslog tag of a line whose header
+ * was taken off before (rsyslog's programname). */
+enum mn_sendmail_shape mn_sendmail_parse(const struct mn_framing *framing, const char *program,
 					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs);
 
 struct mn_rules;

@@ -465,7 +465,7 @@ static void put_common(struct mn_tree *tree, const struct mn_sendmail_line *line
 
 static void put_framing(struct mn_tree *tree, const struct mn_sendmail_line *line, struct mn_held *held)
 {
-	const struct mn_syslog_header *h = &line->header;
+	const struct mn_framing *h = line->framing;
 	int64_t pid;
 	mn_tree_put_str(tree, "event.module", "sendmail");
 	if (line->qid.len)

@@ -523,19 +523,36 @@ static bool has_entry_shape(const struct mn_sun_entry *e, enum mn_sun_kind kind)
 	return false;
 }
 
-enum mn_sun_kind mn_sun_parse(const char *buf, size_t len, struct mn_sun_entry *entry,
+static mn_span trimmed_body(const struct mn_framing *framing)
+{
+	mn_span s = framing->body;
+	while (s.len && (s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r' || s.p[s.len - 1] == ' '))
+		s.len--;
+	while (s.len && s.p[0] == ' ')
+		s = mn_span_from(s, 1);
+	return s;
+}
+
+static bool is_xml_entry(mn_span s)
+{
+	return mn_span_starts(s, "<en ") || mn_span_starts(s, "<co ") || mn_span_starts(s, "<he ");
+}
+
+bool mn_sun_detect(const struct mn_framing *framing)
+{
+	mn_span s = trimmed_body(framing);
+	struct head h;
+	return is_xml_entry(s) || date_time_length(s.p, s.p + s.len) || read_head(s.p, s.p + s.len, &h) != MN_SUN_NONE;
+}
+
+enum mn_sun_kind mn_sun_parse(const struct mn_framing *framing, struct mn_sun_entry *entry,
 			      struct mn_sun_item *items, size_t max_items, char *scratch)
 {
 	*entry = (struct mn_sun_entry){.items = items, .max_items = max_items, .log_format = 1};
-	size_t off = mn_syslog_header_parse(buf, len, &entry->header);
-	mn_span s = mn_span_make(buf + off, len - off);
-	while (s.len && (s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r' || s.p[s.len - 1] == ' '))
-		s.len--;
+	mn_span s = trimmed_body(framing);
 	entry->line_end = s.p + s.len;
-	while (s.len && s.p[0] == ' ')
-		s = mn_span_from(s, 1);
 
-	if (mn_span_starts(s, "<en ") || mn_span_starts(s, "<co ") || mn_span_starts(s, "<he "))
+	if (is_xml_entry(s))
 		return mn_sun_parse_xml(s, entry, scratch);
 
 	size_t dt = date_time_length(s.p, s.p + s.len);

@@ -5,7 +5,7 @@
 #define MAILNORM_SUN_MTA_H
 
 #include "span.h"
-#include "syslog_header.h"
+#include "framing.h"
 
 enum mn_sun_kind {
 	MN_SUN_NONE = 0,
@@ -56,7 +56,6 @@ struct mn_sun_item {
 };
 
 struct mn_sun_entry {
-	struct mn_syslog_header header;
 	enum mn_sun_kind kind;
 	int log_format; /* 1..4 */
 	bool xml_connection; /* <co/>: mi is free text, us the connection's user */
@@ -67,10 +66,15 @@ struct mn_sun_entry {
 	const char *overflow, *line_end;
 };
 
-/* Parses one line. items/max_items is the caller's array; scratch (len bytes) receives
+/* Whether the body may be an entry: an XML element, the entry date, or a head with an
+ * entry code (mn_sun_parse may still find no entry's shape in it). */
+bool mn_sun_detect(const struct mn_framing *framing);
+
+/* Parses the body of a framed line. items/max_items is the caller's array; scratch
+ * (as many bytes as the body) receives
  * XML attribute values with their entities decoded, so every span points into buf or
  * scratch. Returns the kind, MN_SUN_NONE when the line is not a Sun MTA entry. */
-enum mn_sun_kind mn_sun_parse(const char *buf, size_t len, struct mn_sun_entry *entry,
+enum mn_sun_kind mn_sun_parse(const struct mn_framing *framing, struct mn_sun_entry *entry,
 			      struct mn_sun_item *items, size_t max_items, char *scratch);
 
 /* The XML form (called by mn_sun_parse for lines starting with "<en ", "<co ", "<he "). */

@@ -12,10 +12,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mn_sun_item items[64];
 	struct mn_sun_entry entry;
 	static const struct mn_timezone utc = {.fixed = true};
+	struct mn_framing framing;
 	char *scratch = malloc(size + 1);
 	if (!scratch)
 		return 0;
-	if (mn_sun_parse((const char *)data, size, &entry, items, 64, scratch) != MN_SUN_NONE)
+	mn_framing_parse((const char *)data, size, &framing);
+	if (mn_sun_parse(&framing, &entry, items, 64, scratch) != MN_SUN_NONE)
 		{
 			mn_tree_reset(fuzz_tree());
 			mn_sun_tree(fuzz_tree(), &entry, &utc);

@@ -8,6 +8,7 @@ lib_libmailnorm_la_SOURCES = \
 	lib/framing.h lib/framing.c \
 	lib/sendmail.h lib/sendmail.c \
 	lib/relay.h lib/relay.c \
+	lib/fields.h lib/fields.c \
 	lib/smtp.h lib/smtp.c \
 	lib/tree.h lib/tree.c lib/json_text.c lib/json_fjson.c \
 	lib/sendmail_tree.c \

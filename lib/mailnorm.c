@@ -2,6 +2,7 @@
 #include "mailnorm.h"
 
 #include "correlate.h"
+#include "rules.h"
 #include "sendmail.h"
 #include "sun_mta.h"
 #include "tree.h"
@@ -30,7 +31,10 @@ static void sendmail_tree(struct mn_tree *tree, const struct mn_framing *framing
 {
 	struct mn_kv pairs[SENDMAIL_MAX_PAIRS];
 	struct mn_sendmail_line sm;
-	mn_sendmail_tree(tree, &sm, mn_sendmail_parse(framing, program, &sm, pairs, SENDMAIL_MAX_PAIRS), rules);
+	enum mn_sendmail_shape shape = mn_sendmail_parse(framing, program, &sm, pairs, SENDMAIL_MAX_PAIRS);
+	mn_sendmail_tree(tree, &sm, shape);
+	if (shape == MN_SM_TEXT && !mn_rules_apply(rules, sm.body, tree))
+		mn_sendmail_put_text(tree, &sm);
 }
 
 static bool sun_tree(struct mn_tree *tree, const struct mn_framing *framing, const struct mn_timezone *tz)

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sendmail.h"
+#include "fields.h"
 #include "tree.h"
 
 struct mn_rules {
@@ -191,7 +191,7 @@ static bool put_address(struct mn_tree *tree, const char *name, mn_span text)
 }
 
 /* An end a rule names by ip and/or domain instead of a relay gets its address and its
- * related.* entries, as a relay would give them. */
+ * related.* entries, as a relay would give them (the rule's ip is kept as it is). */
 static void complete_end(struct mn_tree *tree, const char *side)
 {
 	mn_node_id end = mn_tree_lookup(tree, 0, side);
@@ -203,12 +203,10 @@ static void complete_end(struct mn_tree *tree, const char *side)
 		ip = mn_tree_node(tree, ip_node)->v.str;
 	if (domain_node && mn_tree_node(tree, domain_node)->kind == MN_NODE_STRING)
 		domain = mn_tree_node(tree, domain_node)->v.str;
-	if (ip.p)
-		mn_tree_append_unique(tree, "related.ip", ip);
-	if (domain.p)
-		mn_tree_append_unique(tree, "related.hosts", domain);
-	if (ip.p || domain.p)
-		mn_tree_set_span(tree, end, mn_key("address"), ip.p ? ip : domain);
+	if (ip.p || domain.p) {
+		struct mn_endpoint completed = {.address = ip.p ? ip : domain, .domain = domain, .ip = ip};
+		mn_put_endpoint(tree, side, &completed);
+	}
 }
 
 /* Any JSON value of liblognorm's, copied under parent. */
@@ -278,11 +276,11 @@ static void put_field(struct mn_tree *tree, const char *name, struct fjson_objec
 	}
 	mn_span text = copied(tree, value);
 	if (!strcmp(name, "source.relay"))
-		mn_sendmail_put_relay(tree, mn_span_trim(text), "source");
+		mn_put_relay(tree, "sendmail.relay", mn_span_trim(text), "source");
 	else if (!strcmp(name, "destination.relay"))
-		mn_sendmail_put_relay(tree, mn_span_trim(text), "destination");
+		mn_put_relay(tree, "sendmail.relay", mn_span_trim(text), "destination");
 	else if (!strcmp(name, "smtp.reply"))
-		mn_sendmail_put_reply(tree, text);
+		mn_put_reply_text(tree, text);
 	else if (put_list(tree, name, text) || put_address(tree, name, text))
 		;
 	else if ((array = array_field(name)) != NULL)

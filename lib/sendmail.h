@@ -42,19 +42,14 @@ bool mn_sendmail_detect(const struct mn_framing *framing, const char *program);
 enum mn_sendmail_shape mn_sendmail_parse(const struct mn_framing *framing, const char *program,
 					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs);
 
-struct mn_rules;
 struct mn_tree;
 
-/* The tree of doc/fields.md for a line mn_sendmail_parse() recognised; free text is
- * matched against rules (may be NULL). */
-void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
-		      const struct mn_rules *rules);
+/* The tree of doc/fields.md for a line mn_sendmail_parse() recognised: the framing and,
+ * for a key=value line, every pair and the common fields. A free-text line's body is left
+ * to the caller: the rulebase adapter (rules.h), else mn_sendmail_put_text(). */
+void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape);
 
-/* relay= in any of its shapes: sendmail.relay.* and the peer end ("source" or
- * "destination"): address, domain, ip, related.*. */
-void mn_sendmail_put_relay(struct mn_tree *tree, mn_span relay, const char *peer);
-
-/* An SMTP reply ("550 5.7.1 text"): smtp.code, smtp.enhanced_status, smtp.text. */
-void mn_sendmail_put_reply(struct mn_tree *tree, mn_span reply);
+/* A free-text line no rule knows: event other, the body in "unparsed". */
+void mn_sendmail_put_text(struct mn_tree *tree, const struct mn_sendmail_line *line);
 
 #endif

@@ -4,8 +4,7 @@
 #include <ctype.h>
 #include <stddef.h>
 
-#include "relay.h"
-#include "rules.h"
+#include "fields.h"
 #include "sendmail.h"
 #include "smtp.h"
 #include "tree.h"
@@ -218,36 +217,6 @@ static void put_ctladdr(struct mn_tree *tree, mn_span v)
 	mn_tree_put_span(tree, "sendmail.ctladdr.address", mn_span_unwrap(addr, '<', '>'));
 }
 
-void mn_sendmail_put_relay(struct mn_tree *tree, mn_span v, const char *peer)
-{
-	struct mn_relay r;
-	mn_relay_parse(v, &r);
-	mn_node_id relay = mn_tree_object(tree, "sendmail.relay");
-	mn_tree_set_span(tree, relay, mn_key("raw"), v);
-	if (r.host.len)
-		mn_tree_set_span(tree, relay, mn_key("host"), r.host);
-	if (r.ip.len)
-		mn_tree_set_span(tree, relay, mn_key("ip"), r.ip);
-	if (r.user.len)
-		mn_tree_set_span(tree, relay, mn_key("user"), r.user);
-	if (r.forged)
-		mn_tree_set_true(tree, relay, mn_key("forged"));
-
-	mn_span address = r.address.len ? r.address : r.host;
-	mn_node_id end = address.len || r.ip.len ? mn_tree_object(tree, peer) : MN_NO_NODE;
-	mn_node_id related = r.host.len || r.ip.len ? mn_tree_object(tree, "related") : MN_NO_NODE;
-	if (address.len)
-		mn_tree_set_span(tree, end, mn_key("address"), address);
-	if (r.host.len) {
-		mn_tree_set_span(tree, end, mn_key("domain"), r.host);
-		mn_tree_append_at(tree, related, mn_key("hosts"), r.host);
-	}
-	if (r.ip.len) {
-		mn_tree_set_span(tree, end, mn_key("ip"), r.ip);
-		mn_tree_append_at(tree, related, mn_key("ip"), r.ip);
-	}
-}
-
 /* The status word of stat=: the text before " (" or ": ". */
 static mn_span status_word(mn_span stat, mn_span *detail)
 {
@@ -305,7 +274,7 @@ static void store_pair(struct mn_tree *tree, struct facts *f, struct mn_kv kv)
 		put_ctladdr(tree, v);
 		break;
 	case KEY_RELAY:
-		mn_sendmail_put_relay(tree, v, f->peer);
+		mn_put_relay(tree, "sendmail.relay", v, f->peer);
 		break;
 	case KEY_STAT: {
 		mn_span detail;
@@ -333,15 +302,10 @@ static void put_smtp(struct mn_tree *tree, const struct facts *f)
 		status = status_word(f->stat, &detail);
 	bool have_reply = mn_smtp_reply_parse(f->reply, &r) || mn_smtp_reply_parse(f->reject, &r) || mn_smtp_reply_parse(detail, &r);
 
-	if (f->dsn.len)
+	if (have_reply)
+		mn_put_smtp_reply(tree, &r);
+	if (f->dsn.len) /* dsn= is the status sendmail settled on */
 		mn_tree_put_span(tree, "smtp.enhanced_status", f->dsn);
-	else if (have_reply && r.enhanced.len)
-		mn_tree_put_span(tree, "smtp.enhanced_status", r.enhanced);
-	if (have_reply) {
-		mn_tree_put_int(tree, "smtp.code", r.code);
-		if (r.text.len)
-			mn_tree_put_span(tree, "smtp.text", r.text);
-	}
 	if (detail.len && !mn_smtp_reply_parse(detail, &r)) {
 		if (mn_span_starts(status, "Sent"))
 			mn_tree_put_span(tree, "smtp.text", detail);
@@ -488,32 +452,18 @@ static void put_framing(struct mn_tree *tree, const struct mn_sendmail_line *lin
 		mn_tree_set_true(tree, mn_tree_held(tree, held), mn_key("discard"));
 }
 
-void mn_sendmail_put_reply(struct mn_tree *tree, mn_span reply)
+void mn_sendmail_put_text(struct mn_tree *tree, const struct mn_sendmail_line *line)
 {
-	struct mn_smtp_reply r;
-	if (!mn_smtp_reply_parse(reply, &r)) {
-		mn_tree_put_span(tree, "smtp.text", mn_span_trim(reply));
-		return;
-	}
-	mn_tree_put_int(tree, "smtp.code", r.code);
-	if (r.enhanced.len)
-		mn_tree_put_span(tree, "smtp.enhanced_status", r.enhanced);
-	if (r.text.len)
-		mn_tree_put_span(tree, "smtp.text", r.text);
+	mn_tree_put_event(tree, "other", "unknown");
+	mn_tree_add_unparsed(tree, line->body);
 }
 
-void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
-		      const struct mn_rules *rules)
+void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape)
 {
 	struct facts f = {.sendmail = {"sendmail", MN_NO_NODE}};
 	put_framing(tree, line, &f.sendmail);
-	if (shape == MN_SM_TEXT) {
-		if (!mn_rules_apply(rules, line->body, tree)) {
-			mn_tree_put_event(tree, "other", "unknown");
-			mn_tree_add_unparsed(tree, line->body);
-		}
+	if (shape == MN_SM_TEXT)
 		return;
-	}
 
 	f.type = line_type_of(line, &f.peer);
 	for (size_t i = 0; i < line->npairs; i++) {

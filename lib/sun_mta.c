@@ -10,30 +10,6 @@
 
 #include <ctype.h>
 
-void mn_sun_overflow(struct mn_sun_entry *entry, const char *p)
-{
-	if (!entry->overflow || p < entry->overflow)
-		entry->overflow = p;
-}
-
-bool mn_sun_add(struct mn_sun_entry *entry, enum mn_sun_field field, mn_span value)
-{
-	if (entry->nitems == entry->max_items) {
-		mn_sun_overflow(entry, value.p);
-		return false;
-	}
-	entry->items[entry->nitems++] = (struct mn_sun_item){.field = field, .value = value};
-	return true;
-}
-
-const struct mn_sun_item *mn_sun_find(const struct mn_sun_entry *entry, enum mn_sun_field field)
-{
-	for (size_t i = 0; i < entry->nitems; i++)
-		if (entry->items[i].field == field)
-			return &entry->items[i];
-	return NULL;
-}
-
 static bool is_digits(mn_span s)
 {
 	if (s.len == 0)

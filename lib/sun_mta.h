@@ -80,15 +80,36 @@ enum mn_sun_kind mn_sun_parse(const struct mn_framing *framing, struct mn_sun_en
 /* The XML form (called by mn_sun_parse for lines starting with "<en ", "<co ", "<he "). */
 enum mn_sun_kind mn_sun_parse_xml(mn_span line, struct mn_sun_entry *entry, char *scratch);
 
-/* Appends an item; when the array is full, marks the line from the item's text on as
- * overflow and returns false. */
-bool mn_sun_add(struct mn_sun_entry *entry, enum mn_sun_field field, mn_span value);
+/* The item array, shared by the text and the XML parser (inline: neither calls the other
+ * back for it). */
 
 /* Marks the line from p (a position in the line) to its end as overflow. */
-void mn_sun_overflow(struct mn_sun_entry *entry, const char *p);
+static inline void mn_sun_overflow(struct mn_sun_entry *entry, const char *p)
+{
+	if (!entry->overflow || p < entry->overflow)
+		entry->overflow = p;
+}
+
+/* Appends an item; when the array is full, marks the line from the item's text on as
+ * overflow and returns false. */
+static inline bool mn_sun_add(struct mn_sun_entry *entry, enum mn_sun_field field, mn_span value)
+{
+	if (entry->nitems == entry->max_items) {
+		mn_sun_overflow(entry, value.p);
+		return false;
+	}
+	entry->items[entry->nitems++] = (struct mn_sun_item){.field = field, .value = value};
+	return true;
+}
 
 /* The first item of that field, or NULL. */
-const struct mn_sun_item *mn_sun_find(const struct mn_sun_entry *entry, enum mn_sun_field field);
+static inline const struct mn_sun_item *mn_sun_find(const struct mn_sun_entry *entry, enum mn_sun_field field)
+{
+	for (size_t i = 0; i < entry->nitems; i++)
+		if (entry->items[i].field == field)
+			return &entry->items[i];
+	return NULL;
+}
 
 struct mn_timezone;
 struct mn_tree;

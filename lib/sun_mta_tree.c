@@ -3,8 +3,8 @@
  * entry code, the addresses, the connection fields and the diagnostic. */
 #include <ctype.h>
 
+#include "fields.h"
 #include "relay.h"
-#include "smtp.h"
 #include "sun_mta.h"
 #include "timezone.h"
 #include "tree.h"
@@ -232,26 +232,18 @@ static void put_host(const struct context *c, const char *path, mn_span host)
 	mn_tree_append_unique(c->tree, "related.hosts", host);
 }
 
-static void put_endpoint(const struct context *c, const char *side, mn_span ip, mn_span port)
+/* An address as logged (an IP address, or text that is none) and a port. */
+static void put_endpoint(const struct context *c, const char *side, mn_span address, mn_span port)
 {
-	int64_t n;
-	bool has_port = port.len && mn_parse_int(port, &n);
-	mn_node_id end = ip.len || has_port ? mn_tree_object(c->tree, side) : MN_NO_NODE;
-	if (ip.len) {
-		mn_tree_set_span(c->tree, end, mn_key("address"), ip);
-		if (mn_is_ip(ip)) {
-			mn_tree_set_span(c->tree, end, mn_key("ip"), ip);
-			mn_tree_append_unique(c->tree, "related.ip", ip);
-		}
-	}
-	if (has_port)
-		mn_tree_set_int(c->tree, end, mn_key("port"), n);
+	struct mn_endpoint end = {.address = address, .ip = mn_is_ip(address) ? address : mn_span_make(address.p, 0), .port = port};
+	mn_put_endpoint(c->tree, side, &end);
 }
 
+/* The remote system's name (put_host has it in related.hosts already). */
 static void put_domain(const struct context *c, const char *side, mn_span host)
 {
-	if (host.len)
-		mn_tree_set_span(c->tree, mn_tree_object(c->tree, side), mn_key("domain"), host);
+	struct mn_endpoint end = {.domain = host};
+	mn_put_endpoint(c->tree, side, &end);
 }
 
 /* TCP|lip|lport|rip|rport */
@@ -371,22 +363,8 @@ static void put_connection_info(const struct context *c, mn_span v)
 /* "smtp;250 2.1.5 text", "550 5.7.1 text" (J) or free text. Returns the reply code, or 0. */
 static int put_diagnostic(const struct context *c, mn_span v)
 {
-	struct mn_smtp_reply r;
-	mn_span d = mn_span_trim(v);
 	mn_tree_put_span_in(c->tree, c->sun_mta, "diagnostic", v);
-	if (mn_span_starts_nocase(d, "smtp;"))
-		d = mn_span_trim(mn_span_from(d, 5));
-	if (!mn_smtp_reply_parse(d, &r)) {
-		if (d.len)
-			mn_tree_put_span(c->tree, "error.message", d);
-		return 0;
-	}
-	mn_tree_put_int(c->tree, "smtp.code", r.code);
-	if (r.enhanced.len)
-		mn_tree_put_span(c->tree, "smtp.enhanced_status", r.enhanced);
-	if (r.text.len)
-		mn_tree_put_span(c->tree, "smtp.text", r.text);
-	return r.code;
+	return mn_put_diagnostic(c->tree, v);
 }
 
 static void put_header(const struct context *c, mn_span name, mn_span value)

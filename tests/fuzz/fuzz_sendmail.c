@@ -14,7 +14,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum mn_sendmail_shape shape = mn_sendmail_parse(&framing, NULL, &line, pairs, 64);
 	if (shape != MN_SM_NOT_SENDMAIL) {
 		mn_tree_reset(fuzz_tree());
-		mn_sendmail_tree(fuzz_tree(), &line, shape, NULL);
+		mn_sendmail_tree(fuzz_tree(), &line, shape);
+		if (shape == MN_SM_TEXT)
+			mn_sendmail_put_text(fuzz_tree(), &line);
 		fuzz_emit(fuzz_tree());
 	}
 	return 0;

@@ -7,9 +7,9 @@
  *       parse  the format's tokenizer only, spans into the line, caller arrays
  *              (mn_framing_parse, then mn_sendmail_parse / mn_sun_parse, as lib/mailnorm.c calls them)
  *       tree   mn_normalize(): parse, free-text rules (sendmail), the tree (reused)
- *       json   mn_normalize() + mn_tree_json() written to /dev/null (what `mailnorm` and
+ *       json   mn_normalize() + mn_context_json() written to /dev/null (what `mailnorm` and
  *              mmmailnorm output="text" do per line)
- *       fjson  mn_normalize() + mn_tree_fjson() + fjson_object_to_json_string_ext(PLAIN) +
+ *       fjson  mn_normalize() + mn_context_fjson() + fjson_object_to_json_string_ext(PLAIN) +
  *              fjson_object_put(): the libfastjson objects mmmailnorm hands rsyslog, and
  *              what rsyslog's template and the message's destruction do with them
  *   mnbench lengths FILE [REPEAT]  FILE from `gen.py lengths`: "<bucket> <format> <line>";
@@ -96,7 +96,7 @@ struct bench {
 	unsigned format; /* MN_FORMAT_* */
 	struct mn_options opt;
 	FILE *sink; /* /dev/null */
-	struct mn_tree *tree;
+	struct mn_context *ctx;
 };
 
 /* One pass over lines; returns the checksum / result counts in *result. */
@@ -124,13 +124,13 @@ static void run(const struct bench *b, enum stage stage, const mn_span *lines, s
 			}
 			continue;
 		}
-		enum mn_result r = mn_normalize(&b->opt, NULL, l.p, l.len, b->tree);
+		enum mn_result r = mn_normalize(&b->opt, NULL, l.p, l.len, b->ctx);
 		counts[r == MN_PARSED ? 0 : r == MN_PARTIAL ? 1 : 2]++;
 		if (r == MN_UNRECOGNISED || stage == TREE)
 			continue;
 		size_t len = 0;
-		const char *s = stage == JSON ? mn_tree_json(b->tree, &len) : NULL;
-		struct fjson_object *object = stage == FJSON ? mn_tree_fjson(b->tree) : NULL;
+		const char *s = stage == JSON ? mn_context_json(b->ctx, &len) : NULL;
+		struct fjson_object *object = stage == FJSON ? mn_context_fjson(b->ctx) : NULL;
 		if (object) {
 			s = fjson_object_to_json_string_ext(object, FJSON_TO_STRING_PLAIN);
 			len = strlen(s);
@@ -198,7 +198,7 @@ static void setup(struct bench *b, unsigned format)
 	b->opt.rules = rules;
 	if (!(b->sink = fopen("/dev/null", "w")))
 		die("/dev/null");
-	if (!(b->tree = mn_tree_new()))
+	if (!(b->ctx = mn_context_new()))
 		die("memory");
 }
 
@@ -245,7 +245,7 @@ static void lengths(const struct corpus *c, int repeat)
 			}
 		}
 		fclose(b.sink);
-		mn_tree_free(b.tree);
+		mn_context_free(b.ctx);
 	}
 	free(group);
 }
@@ -271,6 +271,6 @@ int main(int argc, char **argv)
 		if (argc < 5 || strcmp(argv[4], stage_names[s]) == 0)
 			measure(&b, s, stage_names[s], c.lines, c.n, repeat);
 	fclose(b.sink);
-	mn_tree_free(b.tree);
+	mn_context_free(b.ctx);
 	return 0;
 }

@@ -6,6 +6,8 @@
 
 #include "mailnorm.h"
 
+struct mn_tree;
+
 /* Remembers a from= line's facts, or adds them to a to= line's tree (true then); links the
  * two ids of DSN and clone lines. The key's host is the line's own syslog header host, else
  * host (the one rsyslog took off), else empty. */

@@ -3,7 +3,7 @@
 
 noinst_LTLIBRARIES += lib/libmailnorm.la
 lib_libmailnorm_la_SOURCES = \
-	lib/mailnorm.h lib/mailnorm.c \
+	lib/mailnorm.h lib/mailnorm.c lib/context.h \
 	lib/span.h \
 	lib/framing.h lib/framing.c \
 	lib/sendmail.h lib/sendmail.c \

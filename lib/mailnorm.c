@@ -1,17 +1,11 @@
 /* mailnorm.c - detect the format of a line and hand it to that format's parser. */
 #include "mailnorm.h"
 
+#include <stdlib.h>
+
+#include "context.h"
 #include "correlate.h"
 #include "rules.h"
-#include "sendmail.h"
-#include "sun_mta.h"
-#include "tree.h"
-
-/* Pairs a sendmail line may have before the rest is kept unsplit in "unparsed";
- * the longest real lines (to= with every optional key) have about 15. */
-#define SENDMAIL_MAX_PAIRS 64
-/* Fields of a Sun MTA entry: about 30 kinds, a few of them repeatable. */
-#define SUN_MAX_ITEMS 64
 
 static const struct {
 	const char *name;
@@ -26,29 +20,59 @@ unsigned mn_format_by_name(const char *name, size_t len)
 	return 0;
 }
 
-static void sendmail_tree(struct mn_tree *tree, const struct mn_framing *framing, const char *program,
+struct mn_context *mn_context_new(void)
+{
+	struct mn_context *ctx = calloc(1, sizeof *ctx);
+	if (ctx && !(ctx->tree = mn_tree_new())) {
+		free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void mn_context_free(struct mn_context *ctx)
+{
+	if (!ctx)
+		return;
+	mn_tree_free(ctx->tree);
+	free(ctx);
+}
+
+unsigned mn_context_format(const struct mn_context *ctx)
+{
+	return ctx->format;
+}
+
+const char *mn_context_json(struct mn_context *ctx, size_t *len)
+{
+	return mn_tree_json(ctx->tree, len);
+}
+
+struct fjson_object *mn_context_fjson(const struct mn_context *ctx)
+{
+	return mn_tree_fjson(ctx->tree);
+}
+
+static void sendmail_tree(struct mn_context *ctx, const struct mn_framing *framing, const char *program,
 			  const struct mn_rules *rules)
 {
-	struct mn_kv pairs[SENDMAIL_MAX_PAIRS];
 	struct mn_sendmail_line sm;
-	enum mn_sendmail_shape shape = mn_sendmail_parse(framing, program, &sm, pairs, SENDMAIL_MAX_PAIRS);
-	mn_sendmail_tree(tree, &sm, shape);
-	if (shape == MN_SM_TEXT && !mn_rules_apply(rules, sm.body, tree))
-		mn_sendmail_put_text(tree, &sm);
+	enum mn_sendmail_shape shape = mn_sendmail_parse(framing, program, &sm, ctx->pairs, MN_SENDMAIL_MAX_PAIRS);
+	mn_sendmail_tree(ctx->tree, &sm, shape);
+	if (shape == MN_SM_TEXT && !mn_rules_apply(rules, sm.body, ctx->tree))
+		mn_sendmail_put_text(ctx->tree, &sm);
 }
 
-static bool sun_tree(struct mn_tree *tree, const struct mn_framing *framing, const struct mn_timezone *tz)
+static bool sun_tree(struct mn_context *ctx, const struct mn_framing *framing, const struct mn_timezone *tz)
 {
-	struct mn_sun_item items[SUN_MAX_ITEMS];
 	struct mn_sun_entry entry;
 	/* XML values with entities are decoded into scratch memory as long as the body */
-	char *scratch = mn_tree_scratch(tree, framing->body.len);
-	if (!scratch || mn_sun_parse(framing, &entry, items, SUN_MAX_ITEMS, scratch) == MN_SUN_NONE)
+	char *scratch = mn_tree_scratch(ctx->tree, framing->body.len);
+	if (!scratch || mn_sun_parse(framing, &entry, ctx->items, MN_SUN_MAX_ITEMS, scratch) == MN_SUN_NONE)
 		return false;
-	mn_sun_tree(tree, &entry, tz);
+	mn_sun_tree(ctx->tree, &entry, tz, &ctx->zone);
 	return true;
 }
-
 /* The one detection step: which format's parser gets the framed line. sendmail's when its
  * framing, program or key=value body say so (Postfix's never), else the Sun MTA's. */
 static unsigned detect(const struct mn_framing *framing, const char *program, unsigned formats)
@@ -61,7 +85,7 @@ static unsigned detect(const struct mn_framing *framing, const char *program, un
 }
 
 enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin *origin, const char *line,
-			    size_t len, struct mn_tree *tree)
+			    size_t len, struct mn_context *ctx)
 {
 	static const struct mn_options defaults = {0};
 	static const struct mn_origin nowhere = {0};
@@ -70,7 +94,8 @@ enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin
 	if (!origin)
 		origin = &nowhere;
 	unsigned formats = opt->formats ? opt->formats : MN_FORMATS_ALL;
-	mn_tree_reset(tree);
+	mn_tree_reset(ctx->tree);
+	ctx->format = 0;
 	if (!line)
 		return MN_UNRECOGNISED;
 	/* line -> framing -> detected format -> spans -> tree; a builder puts nothing into the
@@ -79,20 +104,21 @@ enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin
 	mn_framing_parse(line, len, &framing);
 	switch (detect(&framing, origin->program, formats)) {
 	case MN_FORMAT_SENDMAIL:
-		sendmail_tree(tree, &framing, origin->program, opt->rules);
-		tree->format = MN_FORMAT_SENDMAIL;
+		sendmail_tree(ctx, &framing, origin->program, opt->rules);
+		ctx->format = MN_FORMAT_SENDMAIL;
 		if (opt->correlator)
-			mn_correlate(opt->correlator, origin->host, tree, time(NULL));
+			mn_correlate(opt->correlator, origin->host, ctx->tree, time(NULL));
 		break;
 	case MN_FORMAT_SUN_MTA:
-		if (!sun_tree(tree, &framing, &opt->timezone))
+		if (!sun_tree(ctx, &framing, &opt->timezone))
 			return MN_UNRECOGNISED;
-		tree->format = MN_FORMAT_SUN_MTA;
+		ctx->format = MN_FORMAT_SUN_MTA;
 		break;
 	default:
 		return MN_UNRECOGNISED;
 	}
 	if (opt->original)
-		mn_tree_put_span(tree, "event.original", mn_span_make(line, len));
-	return mn_tree_find(tree, "unparsed") ? MN_PARTIAL : MN_PARSED;
+		mn_tree_put_span(ctx->tree, "event.original", mn_span_make(line, len));
+	/* the builders put what they could not classify into "unparsed", and only there */
+	return ctx->tree->partial ? MN_PARTIAL : MN_PARSED;
 }

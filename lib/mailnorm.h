@@ -76,27 +76,30 @@ struct mn_origin {
 	const char *program;
 };
 
-/* The tree of one line. Make one per thread and reuse it: its memory is kept from line to
- * line, so a warm tree allocates nothing. */
-struct mn_tree;
-struct mn_tree *mn_tree_new(void);
-void mn_tree_free(struct mn_tree *tree);
+/* What one thread needs to normalize lines: the tree of the line, the parsers' arrays and
+ * scratch memory, the zone cache. Make one per thread (a worker) and reuse it: its memory
+ * is kept from line to line, so a warm context allocates nothing. NULL when out of memory. */
+struct mn_context;
+struct mn_context *mn_context_new(void);
+void mn_context_free(struct mn_context *ctx);
 
-/* Parses one line (no trailing newline needed; need not be NUL-terminated) into tree,
- * replacing what it held. origin may be NULL. The tree refers to the line's bytes: keep
- * them unchanged until the tree is emitted. On MN_UNRECOGNISED the tree is empty. */
+/* Parses one line (no trailing newline needed; need not be NUL-terminated) into the
+ * context's tree, replacing what it held. origin may be NULL. The tree refers to the
+ * line's bytes: keep them unchanged until it is emitted. On MN_UNRECOGNISED it is empty. */
 enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin *origin, const char *line,
-			    size_t len, struct mn_tree *tree);
+			    size_t len, struct mn_context *ctx);
 
-/* The format that recognised the tree's line: an enum mn_format, 0 if none did. */
-unsigned mn_tree_format(const struct mn_tree *tree);
+/* The format that recognised the last line: an enum mn_format, 0 if none did. */
+unsigned mn_context_format(const struct mn_context *ctx);
 
-/* The tree as JSON text (one line, valid UTF-8: bytes that are not become U+FFFD), NUL-
- * terminated, in memory of the tree's, valid until its next use. NULL when out of memory. */
-const char *mn_tree_json(struct mn_tree *tree, size_t *len);
+/* The last line's tree as JSON text (one line, valid UTF-8: bytes that are not become
+ * U+FFFD), NUL-terminated, in memory of the context's, valid until its next use. NULL when
+ * out of memory. */
+const char *mn_context_json(struct mn_context *ctx, size_t *len);
 
-/* The tree as a new libfastjson object owned by the caller; NULL when out of memory. */
-struct fjson_object *mn_tree_fjson(const struct mn_tree *tree);
+/* The last line's tree as a new libfastjson object owned by the caller; NULL when out of
+ * memory. */
+struct fjson_object *mn_context_fjson(const struct mn_context *ctx);
 
 /* "sendmail" -> MN_FORMAT_SENDMAIL ...; 0 for an unknown name. */
 unsigned mn_format_by_name(const char *name, size_t len);

@@ -113,8 +113,10 @@ static inline const struct mn_sun_item *mn_sun_find(const struct mn_sun_entry *e
 
 struct mn_timezone;
 struct mn_tree;
+struct mn_zone_cache;
 
 /* The tree of doc/fields.md for a parsed entry. */
-void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *entry, const struct mn_timezone *tz);
+void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *entry, const struct mn_timezone *tz,
+		 struct mn_zone_cache *zone);
 
 #endif

@@ -14,6 +14,7 @@ struct context {
 	struct mn_tree *tree;
 	mn_node_id sun_mta; /* the object of the format's own fields */
 	const struct mn_sun_entry *entry;
+	struct mn_zone_cache *zone; /* the worker's */
 	char action;
 	const char *remote; /* "source" or "destination" */
 	const char *local;
@@ -140,7 +141,7 @@ static void put_time(const struct context *c, mn_span v, bool iso, const struct 
 	struct mn_timezone zone = *tz;
 	char *buf = mn_tree_scratch(c->tree, TIME_SIZE);
 	if (buf && (iso ? civil_from_iso(v, &t, &zone) : civil_from_text(v, &t)) &&
-	    mn_format_time(&zone, &c->tree->zone, &t, buf, TIME_SIZE))
+	    mn_format_time(&zone, c->zone, &t, buf, TIME_SIZE))
 		mn_tree_put_span_in(c->tree, c->sun_mta, "time", mn_span_make(buf, strlen(buf)));
 	else
 		mn_tree_add_unparsed(c->tree, v);
@@ -493,10 +494,11 @@ static void put_item(const struct context *c, const struct mn_sun_item *it, cons
 	}
 }
 
-void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *e, const struct mn_timezone *tz)
+void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *e, const struct mn_timezone *tz,
+		 struct mn_zone_cache *zone)
 {
 	const struct mn_sun_item *code = mn_sun_find(e, MN_SUN_CODE), *direction = mn_sun_find(e, MN_SUN_DIRECTION);
-	struct context c = {.tree = tree, .entry = e};
+	struct context c = {.tree = tree, .entry = e, .zone = zone};
 	mn_tree_put_str(tree, "event.module", "sun_mta");
 	c.sun_mta = mn_tree_object(tree, "sun_mta");
 	c.action = e->kind == MN_SUN_HEADER ? '>' : code && code->value.len ? code->value.p[0] : 0;

@@ -13,7 +13,7 @@ struct mn_civil_time {
 
 /* The local zone's offset for the minute asked last: entries come in time order, and
  * mktime() takes glibc's process-wide zone lock (zones change offset on whole minutes).
- * Zero-initialised: empty. One per thread (each tree has one). */
+ * Zero-initialised: empty. One per thread (each struct mn_context has one). */
 struct mn_zone_cache {
 	bool valid;
 	int year, month, day, hour, minute;

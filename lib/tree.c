@@ -38,11 +38,6 @@ void mn_tree_free(struct mn_tree *t)
 	free(t);
 }
 
-unsigned mn_tree_format(const struct mn_tree *t)
-{
-	return t->format;
-}
-
 /* Memory a tree keeps from line to line, per kind; an exceptional line (a megabyte of
  * recipients, say) may grow it further, and then it is given back at the next reset. */
 #define KEEP_AT_MOST ((size_t)1 << 20)
@@ -68,7 +63,7 @@ void mn_tree_reset(struct mn_tree *t)
 		t->nodes = NULL;
 	}
 	t->failed = false;
-	t->format = 0;
+	t->partial = false;
 	t->nnodes = 0;
 	if (!t->nodes) {
 		t->nodes = malloc(FIRST_NODES * sizeof *t->nodes);
@@ -406,6 +401,7 @@ void mn_tree_add_unparsed(struct mn_tree *t, mn_span text)
 	mn_span old;
 	if (text.len == 0)
 		return;
+	t->partial = true;
 	if (!mn_tree_get_span(t, "unparsed", &old)) {
 		mn_tree_put_span(t, "unparsed", text);
 		return;

@@ -17,7 +17,6 @@
 
 #include "mailnorm.h"
 #include "span.h"
-#include "timezone.h"
 
 enum mn_node_kind {
 	MN_NODE_OBJECT,
@@ -55,13 +54,22 @@ struct mn_scratch_block;
 struct mn_tree {
 	struct mn_node *nodes;
 	uint32_t nnodes, capacity;
-	bool failed;     /* out of memory: the tree is incomplete and is not emitted */
-	unsigned format; /* the enum mn_format that recognised the line, 0 if none */
+	bool failed;  /* out of memory: the tree is incomplete and is not emitted */
+	bool partial; /* a builder put text into "unparsed" (mn_tree_add_unparsed) */
 	struct mn_scratch_block *scratch; /* the block in use; earlier ones follow it */
 	char *text;                       /* mn_tree_json()'s buffer */
 	size_t text_capacity;
-	struct mn_zone_cache zone;        /* kept from line to line */
 };
+
+struct mn_tree *mn_tree_new(void);
+void mn_tree_free(struct mn_tree *tree);
+
+/* The tree as JSON text (one line, valid UTF-8: bytes that are not become U+FFFD), NUL-
+ * terminated, in memory of the tree's, valid until its next use. NULL when out of memory. */
+const char *mn_tree_json(struct mn_tree *tree, size_t *len);
+
+/* The tree as a new libfastjson object owned by the caller; NULL when out of memory. */
+struct fjson_object *mn_tree_fjson(const struct mn_tree *tree);
 
 /* Empties the tree for the next line, keeping its memory. */
 void mn_tree_reset(struct mn_tree *t);
@@ -183,7 +191,8 @@ static inline const struct mn_node *mn_tree_node(const struct mn_tree *t, mn_nod
  * action (doc/fields.md, "Common fields"). */
 void mn_tree_put_event(struct mn_tree *t, const char *action, const char *outcome);
 
-/* Text the parser could not classify: appended to "unparsed", joined with ", ". */
+/* Text the parser could not classify: appended to "unparsed", joined with ", "; the line
+ * is then partial. */
 void mn_tree_add_unparsed(struct mn_tree *t, mn_span text);
 
 /* Decimal integer (optional '-'), the whole span; false on anything else or overflow. */

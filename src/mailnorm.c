@@ -20,7 +20,7 @@
 
 struct cli {
 	struct mn_options options;
-	struct mn_tree *tree;  /* reused from line to line */
+	struct mn_context *ctx; /* reused from line to line */
 	bool correlate;        /* enrich to= lines with their from= line */
 	long max_entries, ttl; /* of the correlation cache */
 	const char *user_rulebase;
@@ -126,9 +126,9 @@ static void report(const char *name, unsigned long lineno, enum mn_result result
 static int emit(const struct cli *cli, const char *line, size_t len, const char *name, unsigned long lineno)
 {
 	size_t n = 2;
-	enum mn_result result = mn_normalize(&cli->options, NULL, line, len, cli->tree);
+	enum mn_result result = mn_normalize(&cli->options, NULL, line, len, cli->ctx);
 	report(name, lineno, result);
-	const char *json = result == MN_UNRECOGNISED ? "{}" : mn_tree_json(cli->tree, &n);
+	const char *json = result == MN_UNRECOGNISED ? "{}" : mn_context_json(cli->ctx, &n);
 	if (!json) {
 		fputs("mailnorm: out of memory\n", stderr);
 		return 1;
@@ -236,7 +236,7 @@ int main(int argc, char **argv)
 	int rc = 0;
 	if ((cli.correlate &&
 	     !(cli.options.correlator = mn_correlator_new((size_t)cli.max_entries, cli.ttl))) ||
-	    !(cli.tree = mn_tree_new())) {
+	    !(cli.ctx = mn_context_new())) {
 		fputs("mailnorm: out of memory\n", stderr);
 		rc = 1;
 		goto out;
@@ -250,7 +250,7 @@ int main(int argc, char **argv)
 		rc = 1;
 	}
 out:
-	mn_tree_free(cli.tree);
+	mn_context_free(cli.ctx);
 	mn_correlator_free(cli.options.correlator);
 	mn_rules_free(rules);
 	free(shipped);

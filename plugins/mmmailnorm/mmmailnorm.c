@@ -9,9 +9,10 @@
  * Concurrency & Locking:
  * - instanceData (one per action) is written only while the config is loaded and is
  *   read-only afterwards, so all worker threads read it without a lock.
- * - wrkrInstanceData_t (one per worker thread) holds the worker's tree (reused from
- *   message to message, so a warm worker allocates only what it hands to rsyslog) and its
- *   scratch buffer for variable names; only its own thread touches them.
+ * - wrkrInstanceData_t (one per worker thread) holds the worker's mn_context (its tree,
+ *   the parsers' arrays and scratch memory, the zone cache: reused from message to message,
+ *   so a warm worker allocates only what it hands to rsyslog) and its scratch buffer for
+ *   variable names; only its own thread touches them.
  * - The rules (liblognorm contexts) are read-only after loading and shared, as
  *   mmnormalize shares its context. A HUP loads a new set and publishes it under
  *   rulesLock with a new generation number; a worker sees the number change (one atomic
@@ -90,7 +91,7 @@ typedef struct wrkrInstanceData {
 	instanceData *pData;
 	rulesRef_t *rules;         /* the set this worker uses */
 	unsigned rulesGeneration;
-	struct mn_tree *tree;
+	struct mn_context *ctx;
 	/* "<container>!<key>", rebuilt for every top-level key of a tree (see addMembers) */
 	uchar *keyPath;
 	size_t keyPathSize;
@@ -182,7 +183,7 @@ BEGINcreateWrkrInstance
 CODESTARTcreateWrkrInstance
 	pWrkrData->keyPath = NULL;
 	pWrkrData->keyPathSize = 0;
-	CHKmalloc(pWrkrData->tree = mn_tree_new());
+	CHKmalloc(pWrkrData->ctx = mn_context_new());
 	adoptRules(pWrkrData);
 finalize_it:
 ENDcreateWrkrInstance
@@ -221,7 +222,7 @@ CODESTARTfreeWrkrInstance
 	releaseRules(pWrkrData->pData, pWrkrData->rules);
 	pthread_mutex_unlock(&pWrkrData->pData->rulesLock);
 	free(pWrkrData->keyPath);
-	mn_tree_free(pWrkrData->tree);
+	mn_context_free(pWrkrData->ctx);
 ENDfreeWrkrInstance
 
 BEGINdbgPrintInstInfo
@@ -317,17 +318,17 @@ addTree(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct json_obj
 
 /* The tree as rsyslog wants it: libfastjson objects, or one string of JSON text. */
 static struct json_object *
-treeForMessage(instanceData *const pData, struct mn_tree *const tree)
+treeForMessage(instanceData *const pData, struct mn_context *const ctx)
 {
 	if(!pData->outputText)
-		return mn_tree_fjson(tree);
+		return mn_context_fjson(ctx);
 	size_t len;
-	const char *const text = mn_tree_json(tree, &len);
+	const char *const text = mn_context_json(ctx, &len);
 	return text == NULL ? NULL : json_object_new_string_len(text, (int)len);
 }
 
 static void
-countResult(instanceData *const pData, const enum mn_result result, const struct mn_tree *const tree)
+countResult(instanceData *const pData, const enum mn_result result, const struct mn_context *const ctx)
 {
 	if(result == MN_UNRECOGNISED) {
 		STATSCOUNTER_INC(pData->ctrFailed, pData->mutCtrFailed);
@@ -335,7 +336,7 @@ countResult(instanceData *const pData, const enum mn_result result, const struct
 	}
 	if(result == MN_PARTIAL)
 		STATSCOUNTER_INC(pData->ctrPartial, pData->mutCtrPartial);
-	if(mn_tree_format(tree) == MN_FORMAT_SUN_MTA) {
+	if(mn_context_format(ctx) == MN_FORMAT_SUN_MTA) {
 		STATSCOUNTER_INC(pData->ctrSunMta, pData->mutCtrSunMta);
 	} else {
 		STATSCOUNTER_INC(pData->ctrSendmail, pData->mutCtrSendmail);
@@ -371,13 +372,13 @@ CODESTARTdoAction
 		origin.program = (const char *)getProgramName(pMsg, LOCK_MUTEX);
 	}
 	const enum mn_result result = mn_normalize(&options, &origin, (const char *)text,
-		(size_t)len, pWrkrData->tree);
+		(size_t)len, pWrkrData->ctx);
 	if(result != MN_UNRECOGNISED) /* the tree refers to text: made before it is freed */
-		tree = treeForMessage(pData, pWrkrData->tree);
+		tree = treeForMessage(pData, pWrkrData->ctx);
 	if(mustFree)
 		free(text);
 	MsgSetParseSuccess(pMsg, result != MN_UNRECOGNISED);
-	countResult(pData, result, pWrkrData->tree);
+	countResult(pData, result, pWrkrData->ctx);
 	if(tree != NULL)
 		addTree(pWrkrData, pMsg, tree);
 	else if(result != MN_UNRECOGNISED)

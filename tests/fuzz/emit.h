@@ -2,15 +2,22 @@
 #ifndef MAILNORM_FUZZ_EMIT_H
 #define MAILNORM_FUZZ_EMIT_H
 
+#include "context.h"
 #include "mailnorm.h"
+#include "tree.h"
 
-/* One tree for the process, reused as the module's workers reuse theirs. */
+/* One context for the process, reused as the module's workers reuse theirs. */
+static struct mn_context *fuzz_context(void)
+{
+	static struct mn_context *ctx;
+	if (!ctx)
+		ctx = mn_context_new();
+	return ctx;
+}
+
 static struct mn_tree *fuzz_tree(void)
 {
-	static struct mn_tree *tree;
-	if (!tree)
-		tree = mn_tree_new();
-	return tree;
+	return fuzz_context()->tree;
 }
 
 static void fuzz_emit(struct mn_tree *tree)

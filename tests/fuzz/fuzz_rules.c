@@ -27,10 +27,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mn_tree *tree = fuzz_tree();
+	struct mn_context *ctx = fuzz_context();
 	struct mn_options options = {.formats = MN_FORMAT_SENDMAIL, .rules = rules};
 	struct mn_origin origin = {.program = "sm-mta"}; /* every line gets to the rules */
-	mn_normalize(&options, &origin, (const char *)data, size, tree);
-	fuzz_emit(tree);
+	mn_normalize(&options, &origin, (const char *)data, size, ctx);
+	fuzz_emit(ctx->tree);
 	return 0;
 }

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mn_sun_parse(&framing, &entry, items, 64, scratch) != MN_SUN_NONE)
 		{
 			mn_tree_reset(fuzz_tree());
-			mn_sun_tree(fuzz_tree(), &entry, &utc);
+			mn_sun_tree(fuzz_tree(), &entry, &utc, &fuzz_context()->zone);
 			fuzz_emit(fuzz_tree());
 		}
 	free(scratch);

@@ -1,32 +1,30 @@
 #!/bin/bash
-# Builds the libFuzzer targets (clang, AddressSanitizer, UndefinedBehaviorSanitizer) and runs
-# each for FUZZ_SECONDS (default 60), seeded with every input of the golden tests. Inputs
-# that once crashed a target are kept in tests/fuzz/regressions/<target>/ and replayed
-# first. A crash fails the run and leaves the input in the work directory it prints.
+# Runs the libFuzzer targets (clang, AddressSanitizer, UndefinedBehaviorSanitizer; make builds
+# them into FUZZ_BUILDDIR) each for FUZZ_SECONDS (default 60), seeded with every input of the
+# golden tests. Inputs that once crashed a target are kept in
+# tests/fuzz/regressions/<target>/ and replayed first. A crash fails the run and leaves the input in the work directory it prints.
 #
-# Environment: srcdir, FUZZ_SECONDS, FUZZ_TARGETS (default: all), CLANG, PYTHON3,
-# MAILNORM_RULEBASE_DIR (fuzz_rules loads sendmail.rulebase from there).
+# Environment: srcdir, FUZZ_BUILDDIR (default tests/fuzz), FUZZ_SECONDS, FUZZ_TARGETS (default:
+# all), PYTHON3, MAILNORM_RULEBASE_DIR (fuzz_rules loads sendmail.rulebase from there).
 set -euo pipefail
 
 srcdir=$(cd "${srcdir:-.}" && pwd) # the fuzzers run in their work directory
 : "${FUZZ_SECONDS:=60}"
-: "${CLANG:=clang}"
+: "${FUZZ_BUILDDIR:=$PWD/tests/fuzz}"
 : "${PYTHON3:=python3}"
 : "${MAILNORM_RULEBASE_DIR:=$srcdir/rulebases}"
 export MAILNORM_RULEBASE_DIR
 targets=${FUZZ_TARGETS:-sendmail sun_text sun_xml detect rules}
 
-if ! command -v "$CLANG" >/dev/null; then
-	echo "SKIP: $CLANG not installed (setup.sh installs it)"
-	exit 77
-fi
+for target in $targets; do
+	if [ ! -x "$FUZZ_BUILDDIR/fuzz_$target" ]; then
+		echo "SKIP: $FUZZ_BUILDDIR/fuzz_$target not built (configure found no clang; setup.sh installs it)"
+		exit 77
+	fi
+done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mailnorm-fuzz.XXXXXX")
 trap 'status=$?; [ $status -eq 0 ] && rm -rf "$work"; exit $status' EXIT
-
-flags=(-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-	-I"$srcdir/lib" $(pkg-config --cflags libfastjson lognorm))
-libs=($(pkg-config --libs lognorm libfastjson) -lpthread)
 
 # The seed corpus: every golden input, one file each.
 mkdir -p "$work/seeds"
@@ -43,8 +41,7 @@ for path in sys.argv[2:]:
 SEEDS
 
 for target in $targets; do
-	binary="$work/fuzz_$target"
-	"$CLANG" "${flags[@]}" "$srcdir"/lib/*.c "$srcdir/tests/fuzz/fuzz_$target.c" "${libs[@]}" -o "$binary"
+	binary="$FUZZ_BUILDDIR/fuzz_$target"
 	regressions="$srcdir/tests/fuzz/regressions/$target"
 	if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
 		"$binary" "$regressions"/* >"$work/$target.replay.log" 2>&1 ||

@@ -1,0 +1,61 @@
+/* Unit tests of lib/json_text.c: the JSON text of trees with every kind of value, escapes,
+ * and bytes that are not UTF-8; string values end right before an inaccessible page. */
+#include "tap.h" /* first: it asks for the system headers' _DEFAULT_SOURCE */
+#include "tree.h"
+
+static void json_is(struct mn_tree *t, const char *expected, const char *name)
+{
+	size_t len;
+	const char *json = mn_tree_json(t, &len);
+	ok(json && len == strlen(expected) && memcmp(json, expected, len) == 0 && json[len] == '\0', "%s", name);
+	if (json && strcmp(json, expected) != 0)
+		printf("# got      %s\n# expected %s\n", json, expected);
+}
+
+int main(void)
+{
+	struct mn_tree *t = mn_tree_new();
+	if (!t)
+		return 99;
+	mn_tree_reset(t);
+	json_is(t, "{}", "the empty tree");
+
+	mn_tree_reset(t);
+	mn_tree_put_span(t, "a.b", guarded_span("text"));
+	mn_tree_put_int(t, "a.n", -12);
+	mn_tree_put_true(t, "a.t");
+	mn_tree_append_span(t, "list", guarded_span("x"));
+	mn_tree_append_span(t, "list", guarded_span("y"));
+	json_is(t, "{\"a\":{\"b\":\"text\",\"n\":-12,\"t\":true},\"list\":[\"x\",\"y\"]}", "objects, a number, true, an array");
+
+	mn_tree_reset(t);
+	mn_tree_put_span(t, "s", guarded_span("q\"b\\s/ \x01\x1f\t\n\r"));
+	json_is(t, "{\"s\":\"q\\\"b\\\\s/ \\u0001\\u001f\\t\\n\\r\"}", "escapes");
+
+	mn_tree_reset(t);
+	mn_tree_put_span(t, "u", guarded_span("\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xa9"));
+	json_is(t, "{\"u\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xa9\"}", "valid UTF-8 is kept");
+
+	mn_tree_reset(t);
+	mn_tree_put_span(t, "bad", guarded_span("a\xff" "b\xc3"));
+	json_is(t, "{\"bad\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"}", "bytes that are not UTF-8 become U+FFFD, a cut sequence at the end too");
+
+	mn_tree_reset(t);
+	mn_tree_put_span(t, "nul", mn_span_make(guarded("a\0b", 3), 3));
+	json_is(t, "{\"nul\":\"a\\u0000b\"}", "a NUL is escaped");
+
+	static const struct {
+		double value;
+		const char *text;
+	} doubles[] = {{1.5, "1.5"}, {3.0, "3.0"}, {1e300, "1.0000000000000001e+300"}, {-2.5e-8, "-2.4999999999999999e-08"}};
+	for (size_t i = 0; i < sizeof doubles / sizeof doubles[0]; i++) {
+		char expected[64];
+		mn_tree_reset(t);
+		mn_node_id id = mn_tree_add(t, 0, mn_key("d"), MN_NODE_DOUBLE);
+		mn_tree_node_of(t, id)->v.dbl = doubles[i].value;
+		snprintf(expected, sizeof expected, "{\"d\":%s}", doubles[i].text);
+		json_is(t, expected, expected);
+	}
+	mn_tree_free(t);
+	return done_testing();
+}

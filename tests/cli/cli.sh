@@ -2,22 +2,7 @@
 # The mailnorm CLI's contract (README.md and mailnorm --help): one JSON object per input line, in order; {} and
 # a note with the line number on stderr for a line it does not recognise; exit status
 # non-zero only for usage (2) and I/O (1) errors.
-set -u
-MAILNORM=${MAILNORM:-./mailnorm}
-PYTHON3=${PYTHON3:-python3}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-
-# Reads JSON lines on stdin, evaluates a Python expression over them (list `docs`).
-check_json() {
-	"$PYTHON3" -c "import json,sys; docs=[json.loads(l) for l in sys.stdin]; sys.exit(0 if ($1) else 1)"
-}
+. "${srcdir:-.}/tests/cli/common.sh"
 
 cat >"$dir/in.log" <<'LOG'
 Oct 21 23:01:58 user100 sendmail[1811]: k9LE1v98001811: from=<a@example.com>, size=6297, class=0, nrcpts=1, relay=[192.0.2.1]

@@ -2,22 +2,7 @@
 # Defects of issue 13 through the mailnorm CLI, each shown by the input that exposed it:
 # nothing of a line is lost when it has more items than the parsers' arrays hold, a Sun MTA
 # XML time keeps its own zone, a long host name still correlates.
-set -u
-MAILNORM=${MAILNORM:-./mailnorm}
-PYTHON3=${PYTHON3:-python3}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-
-# Reads JSON lines on stdin, evaluates a Python expression over them (list `docs`).
-check_json() {
-	"$PYTHON3" -c "import json,sys; docs=[json.loads(l) for l in sys.stdin]; sys.exit(0 if ($1) else 1)"
-}
+. "${srcdir:-.}/tests/cli/common.sh"
 
 # Every value "vNN" of the line is somewhere in the output: as a field or in "unparsed".
 all_values_kept() {

@@ -5,7 +5,7 @@
  *                                  three stages (or only STAGE), each timed over the whole
  *                                  file REPEAT times (default 3); prints the median run:
  *       parse  the format's tokenizer only, spans into the line, caller arrays
- *              (mn_framing_parse, then mn_sendmail_parse / mn_sun_parse, as lib/mailnorm.c calls them)
+ *              (mn_framing_parse, then mn_sendmail_detect + mn_sendmail_parse / mn_sun_parse, as lib/mailnorm.c calls them)
  *       tree   mn_normalize(): parse, free-text rules (sendmail), the tree (reused)
  *       json   mn_normalize() + mn_context_json() written to /dev/null (what `mailnorm` and
  *              mmmailnorm output="text" do per line)
@@ -115,7 +115,10 @@ static void run(const struct bench *b, enum stage stage, const mn_span *lines, s
 			mn_framing_parse(l.p, l.len, &f);
 			if (b->format == MN_FORMAT_SENDMAIL) {
 				struct mn_sendmail_line sm;
-				sum += (unsigned)mn_sendmail_parse(&f, NULL, &sm, pairs, MAX_PAIRS) + sm.npairs;
+				enum mn_sendmail_shape shape = mn_sendmail_detect(&f, NULL, &sm);
+				if (shape == MN_SM_KEY_VALUE)
+					mn_sendmail_parse(&sm, pairs, MAX_PAIRS);
+				sum += (unsigned)shape + sm.npairs;
 			} else {
 				struct mn_sun_entry e;
 				if (l.len > sizeof scratch)

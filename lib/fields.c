@@ -43,15 +43,16 @@ void mn_put_endpoint(struct mn_tree *tree, const char *side, const struct mn_end
 	if (!(e->address.len || e->domain.len || e->ip.len || has_port))
 		return;
 	mn_node_id end = mn_tree_object(tree, side);
+	mn_node_id related = e->domain.len || e->ip.len ? mn_tree_object(tree, "related") : MN_NO_NODE;
 	if (e->address.len)
 		mn_tree_set_span(tree, end, mn_key("address"), e->address);
 	if (e->domain.len) {
 		mn_tree_set_span(tree, end, mn_key("domain"), e->domain);
-		mn_tree_append_unique(tree, "related.hosts", e->domain);
+		mn_tree_append_unique_at(tree, related, mn_key("hosts"), e->domain);
 	}
 	if (e->ip.len) {
 		mn_tree_set_span(tree, end, mn_key("ip"), e->ip);
-		mn_tree_append_unique(tree, "related.ip", e->ip);
+		mn_tree_append_unique_at(tree, related, mn_key("ip"), e->ip);
 	}
 	if (has_port)
 		mn_tree_set_int(tree, end, mn_key("port"), port);

@@ -183,12 +183,13 @@ static bool take_after_time(struct cursor *c, bool glued_host, struct mn_framing
 			return false;
 	}
 	struct cursor tag = *c;
-	if (!glued_host && take_tag(&tag, false, f)) {
+	f->host = take_host(c);
+	if (!glued_host && mn_span_ends(f->host, ":") && take_tag(&tag, false, f)) { /* no host: the tag */
+		f->host = mn_span_make(c->p, 0);
 		*c = tag;
 		return true;
 	}
-	f->program = f->pid = mn_span_make(c->p, 0);
-	f->host = take_host(c);
+	f->program = f->pid = mn_span_make(c->p, 0); /* what a tag that was none left */
 	if (mn_span_is_empty(f->host) || !take_spaces(c))
 		return false;
 	return take_tag(c, false, f);
@@ -275,16 +276,20 @@ static bool take_header(struct cursor *c, struct mn_framing *f)
 	return take_tag(c, true, f);
 }
 
-/* "notice: " ... before the text. */
+/* "notice: " ... before the text: a word of 3 to 7 lower-case letters and ": ". */
 static mn_span severity_word(mn_span body)
 {
 	static const char *const words[] = {"emerg",  "alert", "crit",  "error", "err",	 "warning",
 					    "warn",   "notice", "info", "debug", "fatal", "panic"};
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-		size_t n = strlen(words[i]);
-		if (body.len > n + 1 && mn_span_starts(body, words[i]) && body.p[n] == ':' && body.p[n + 1] == ' ')
-			return mn_span_make(body.p, n);
-	}
+	size_t n = 0;
+	while (n < body.len && n < 8 && body.p[n] >= 'a' && body.p[n] <= 'z')
+		n++;
+	if (n < 3 || n > 7 || body.len < n + 2 || body.p[n] != ':' || body.p[n + 1] != ' ')
+		return mn_span_make(body.p, 0);
+	mn_span word = mn_span_make(body.p, n);
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (mn_span_eq(word, words[i]))
+			return word;
 	return mn_span_make(body.p, 0);
 }
 

@@ -53,14 +53,15 @@ struct fjson_object *mn_context_fjson(const struct mn_context *ctx)
 	return mn_tree_fjson(ctx->tree);
 }
 
-static void sendmail_tree(struct mn_context *ctx, const struct mn_framing *framing, const char *program,
+/* A line detected as sendmail's: pairs, the tree, the rules for free text. */
+static void sendmail_tree(struct mn_context *ctx, struct mn_sendmail_line *sm, enum mn_sendmail_shape shape,
 			  const struct mn_rules *rules)
 {
-	struct mn_sendmail_line sm;
-	enum mn_sendmail_shape shape = mn_sendmail_parse(framing, program, &sm, ctx->pairs, MN_SENDMAIL_MAX_PAIRS);
-	mn_sendmail_tree(ctx->tree, &sm, shape);
-	if (shape == MN_SM_TEXT && !mn_rules_apply(rules, sm.body, ctx->tree))
-		mn_sendmail_put_text(ctx->tree, &sm);
+	if (shape == MN_SM_KEY_VALUE)
+		mn_sendmail_parse(sm, ctx->pairs, MN_SENDMAIL_MAX_PAIRS);
+	mn_sendmail_tree(ctx->tree, sm, shape);
+	if (shape == MN_SM_TEXT && !mn_rules_apply(rules, sm->body, ctx->tree))
+		mn_sendmail_put_text(ctx->tree, sm);
 }
 
 static bool sun_tree(struct mn_context *ctx, const struct mn_framing *framing, const struct mn_timezone *tz)
@@ -73,17 +74,6 @@ static bool sun_tree(struct mn_context *ctx, const struct mn_framing *framing, c
 	mn_sun_tree(ctx->tree, &entry, tz, &ctx->zone);
 	return true;
 }
-/* The one detection step: which format's parser gets the framed line. sendmail's when its
- * framing, program or key=value body say so (Postfix's never), else the Sun MTA's. */
-static unsigned detect(const struct mn_framing *framing, const char *program, unsigned formats)
-{
-	if ((formats & MN_FORMAT_SENDMAIL) && mn_sendmail_detect(framing, program))
-		return MN_FORMAT_SENDMAIL;
-	if ((formats & MN_FORMAT_SUN_MTA) && mn_sun_detect(framing))
-		return MN_FORMAT_SUN_MTA;
-	return 0;
-}
-
 enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin *origin, const char *line,
 			    size_t len, struct mn_context *ctx)
 {
@@ -98,23 +88,23 @@ enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin
 	ctx->format = 0;
 	if (!line)
 		return MN_UNRECOGNISED;
-	/* line -> framing -> detected format -> spans -> tree; a builder puts nothing into the
-	 * tree unless its parser recognised the line */
+	/* line -> framing -> detection -> spans -> tree. Detection: sendmail's by its framing,
+	 * program or key=value body (mn_sendmail_detect); else the Sun MTA parser, which tells
+	 * an entry from a line of no format. A builder puts nothing into the tree unless its
+	 * parser recognised the line. */
 	struct mn_framing framing;
+	struct mn_sendmail_line sm;
+	enum mn_sendmail_shape shape;
 	mn_framing_parse(line, len, &framing);
-	switch (detect(&framing, origin->program, formats)) {
-	case MN_FORMAT_SENDMAIL:
-		sendmail_tree(ctx, &framing, origin->program, opt->rules);
+	if ((formats & MN_FORMAT_SENDMAIL) &&
+	    (shape = mn_sendmail_detect(&framing, origin->program, &sm)) != MN_SM_NOT_SENDMAIL) {
+		sendmail_tree(ctx, &sm, shape, opt->rules);
 		ctx->format = MN_FORMAT_SENDMAIL;
 		if (opt->correlator)
 			mn_correlate(opt->correlator, origin->host, ctx->tree, time(NULL));
-		break;
-	case MN_FORMAT_SUN_MTA:
-		if (!sun_tree(ctx, &framing, &opt->timezone))
-			return MN_UNRECOGNISED;
+	} else if ((formats & MN_FORMAT_SUN_MTA) && sun_tree(ctx, &framing, &opt->timezone)) {
 		ctx->format = MN_FORMAT_SUN_MTA;
-		break;
-	default:
+	} else {
 		return MN_UNRECOGNISED;
 	}
 	if (opt->original)

@@ -197,11 +197,10 @@ static bool is_sendmail_program(mn_span program)
 	return mn_span_eq(program, "sendmail") || mn_span_starts(program, "sm-");
 }
 
-/* The line's shape from its framing and the start of its body; *rest is the body after
- * "qid: " and "done; " (line->body after "qid: " only). */
-static enum mn_sendmail_shape shape_of(const struct mn_framing *framing, const char *program,
-				       struct mn_sendmail_line *line, mn_span *rest)
+enum mn_sendmail_shape mn_sendmail_detect(const struct mn_framing *framing, const char *program,
+					  struct mn_sendmail_line *line)
 {
+	*line = (struct mn_sendmail_line){.framing = framing};
 	mn_span s = framing->body;
 
 	/* Postfix writes key=value lines too, and its hex queue ids may look like sendmail's. */
@@ -223,29 +222,17 @@ static enum mn_sendmail_shape shape_of(const struct mn_framing *framing, const c
 					(program && is_sendmail_program(mn_span_make(program, strlen(program))));
 		return (framed || sendmail_program) && s.len ? MN_SM_TEXT : MN_SM_NOT_SENDMAIL;
 	}
-	*rest = s;
+	line->pairs_text = s;
 	return MN_SM_KEY_VALUE;
 }
 
-bool mn_sendmail_detect(const struct mn_framing *framing, const char *program)
+void mn_sendmail_parse(struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs)
 {
-	struct mn_sendmail_line line = {0};
-	mn_span rest;
-	return shape_of(framing, program, &line, &rest) != MN_SM_NOT_SENDMAIL;
-}
-
-enum mn_sendmail_shape mn_sendmail_parse(const struct mn_framing *framing, const char *program,
-					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs)
-{
-	mn_span s;
-	*line = (struct mn_sendmail_line){.framing = framing, .pairs = pairs};
-	enum mn_sendmail_shape shape = shape_of(framing, program, line, &s);
-	if (shape != MN_SM_KEY_VALUE)
-		return shape;
+	mn_span s = line->pairs_text;
+	line->pairs = pairs;
 	if (mn_span_ends(s, ", discard")) {
 		line->discard = true;
 		s.len -= strlen(", discard");
 	}
 	split_pairs(line, s.p, s.p + s.len, max_pairs);
-	return MN_SM_KEY_VALUE;
 }

@@ -26,21 +26,23 @@ struct mn_sendmail_line {
 	bool done;        /* "done; key=value..." */
 	bool discard;     /* a trailing ", discard" (ruleset=, milter= lines) */
 	mn_span body;     /* the message after the framing */
+	mn_span pairs_text; /* MN_SM_KEY_VALUE: the key=value list, after "done; " */
 	struct mn_kv *pairs;
 	size_t npairs;
 	bool overflow; /* more pairs than the array holds: the last pair keeps the rest */
 };
 
-/* Whether the line is sendmail's: its framing ("qid: ", "NOQUEUE: "), its program
- * (sendmail, sm-*; never postfix*) or a key=value body say so. program as below. */
-bool mn_sendmail_detect(const struct mn_framing *framing, const char *program);
+/* The detection of a sendmail line: its framing ("qid: ", "NOQUEUE: "), its program
+ * (sendmail, sm-*; never postfix*) or a key=value body. Fills line's framing fields and
+ * returns the shape. program (may be NULL) is the syslog tag of a line whose header was
+ * taken off before (rsyslog's programname). */
+enum mn_sendmail_shape mn_sendmail_detect(const struct mn_framing *framing, const char *program,
+					  struct mn_sendmail_line *line);
 
-/* Parses the body of a framed line into *line. pairs/max_pairs is the caller's array
- * (max_pairs >= 3); a line with more pairs keeps the rest of its text in a final key-less
- * pair (overflow is set). program (may be NULL) is the syslog tag of a line whose header
- * was taken off before (rsyslog's programname). */
-enum mn_sendmail_shape mn_sendmail_parse(const struct mn_framing *framing, const char *program,
-					 struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs);
+/* Splits the key=value list of a line detected as MN_SM_KEY_VALUE into the caller's array
+ * pairs/max_pairs (max_pairs >= 3); a line with more pairs keeps the rest of its text in a
+ * final key-less pair (overflow is set). */
+void mn_sendmail_parse(struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs);
 
 struct mn_tree;
 

@@ -514,13 +514,6 @@ static bool is_xml_entry(mn_span s)
 	return mn_span_starts(s, "<en ") || mn_span_starts(s, "<co ") || mn_span_starts(s, "<he ");
 }
 
-bool mn_sun_detect(const struct mn_framing *framing)
-{
-	mn_span s = trimmed_body(framing);
-	struct head h;
-	return is_xml_entry(s) || date_time_length(s.p, s.p + s.len) || read_head(s.p, s.p + s.len, &h) != MN_SUN_NONE;
-}
-
 enum mn_sun_kind mn_sun_parse(const struct mn_framing *framing, struct mn_sun_entry *entry,
 			      struct mn_sun_item *items, size_t max_items, char *scratch)
 {

@@ -66,11 +66,8 @@ struct mn_sun_entry {
 	const char *overflow, *line_end;
 };
 
-/* Whether the body may be an entry: an XML element, the entry date, or a head with an
- * entry code (mn_sun_parse may still find no entry's shape in it). */
-bool mn_sun_detect(const struct mn_framing *framing);
-
-/* Parses the body of a framed line. items/max_items is the caller's array; scratch
+/* Parses the body of a framed line that is no other format's (the parser is what tells an
+ * entry from a line of no format: MN_SUN_NONE). items/max_items is the caller's array; scratch
  * (as many bytes as the body) receives
  * XML attribute values with their entities decoded, so every span points into buf or
  * scratch. Returns the kind, MN_SUN_NONE when the line is not a Sun MTA entry. */

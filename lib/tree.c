@@ -304,7 +304,13 @@ void mn_tree_append_unique_in(struct mn_tree *t, mn_node_id base, const char *pa
 {
 	mn_span leaf;
 	mn_node_id parent = parent_of(t, base, path, &leaf);
-	mn_node_id array = t->failed ? MN_NO_NODE : child(t, parent, leaf, leaf.p, MN_NODE_ARRAY, false);
+	if (!t->failed)
+		mn_tree_append_unique_at(t, parent, (struct mn_key){leaf, leaf.p}, value);
+}
+
+void mn_tree_append_unique_at(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value)
+{
+	mn_node_id array = child(t, parent, key.name, key.literal, MN_NODE_ARRAY, false);
 	if (!array)
 		return;
 	for (mn_node_id c = t->nodes[array].v.children.first; c; c = t->nodes[c].next) {

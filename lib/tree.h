@@ -113,6 +113,8 @@ void mn_tree_set_int(struct mn_tree *t, mn_node_id parent, struct mn_key key, in
 void mn_tree_set_true(struct mn_tree *t, mn_node_id parent, struct mn_key key);
 /* Appends to the array member key of parent, creating it. */
 void mn_tree_append_at(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value);
+/* The same unless the array already holds the value (related.ip, related.hosts). */
+void mn_tree_append_unique_at(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value);
 
 /* An object a builder holds, created on first use (a line without such fields gets none):
  * its members are then put without walking a path. */

@@ -205,10 +205,11 @@ struct texts {
 	size_t used;
 };
 
-static const char *string_at(const struct mn_tree *tree, const char *path, struct texts *texts)
+/* A fact as a C string, for the cache: copied, cut at a NUL or at TEXT_CAP; NULL when it
+ * is not known. */
+static const char *text_of(mn_span s, struct texts *texts)
 {
-	mn_span s;
-	if (!mn_tree_get_span(tree, path, &s) || sizeof texts->data - texts->used < TEXT_CAP + 1)
+	if (!s.p || sizeof texts->data - texts->used < TEXT_CAP + 1)
 		return NULL;
 	const char *nul = memchr(s.p, '\0', s.len);
 	size_t n = nul ? (size_t)(nul - s.p) : s.len;
@@ -219,12 +220,6 @@ static const char *string_at(const struct mn_tree *tree, const char *path, struc
 	copy[n] = '\0';
 	texts->used += n + 1;
 	return copy;
-}
-
-static int64_t number_at(const struct mn_tree *tree, const char *path)
-{
-	int64_t n;
-	return mn_tree_get_int(tree, path, &n) ? n : -1;
 }
 
 /* "host\nqid": both parts of the key in one string; a host or queue id may be of any length. */
@@ -252,17 +247,17 @@ static void free_key(struct key *key)
 		free(key->text);
 }
 
-static void facts_of_from_line(const struct mn_tree *tree, struct facts *f, struct texts *texts)
+static void facts_of_from_line(const struct mn_message_facts *m, struct facts *f, struct texts *texts)
 {
-	f->size = number_at(tree, "sendmail.size");
-	f->nrcpts = number_at(tree, "sendmail.nrcpts");
-	f->text[FROM] = string_at(tree, "email.from.address", texts);
-	f->text[MESSAGE_ID] = string_at(tree, "email.message_id", texts);
-	f->text[PROTO] = string_at(tree, "sendmail.proto", texts);
-	f->text[ADDRESS] = string_at(tree, "source.address", texts);
-	f->text[DOMAIN] = string_at(tree, "source.domain", texts);
-	f->text[IP] = string_at(tree, "source.ip", texts);
-	f->text[USER] = string_at(tree, "user.name", texts);
+	f->size = m->size;
+	f->nrcpts = m->nrcpts;
+	f->text[FROM] = text_of(m->from, texts);
+	f->text[MESSAGE_ID] = text_of(m->message_id, texts);
+	f->text[PROTO] = text_of(m->proto, texts);
+	f->text[ADDRESS] = text_of(m->source_address, texts);
+	f->text[DOMAIN] = text_of(m->source_domain, texts);
+	f->text[IP] = text_of(m->source_ip, texts);
+	f->text[USER] = text_of(m->user, texts);
 }
 
 static bool has(const struct mn_tree *tree, const char *path)
@@ -406,43 +401,42 @@ static void link_lines(struct mn_correlator *c, const char *host, const char *qi
 		link_related(c, host, related, qid, &f, now);
 }
 
-/* The line's own header host, uncut: it keys the correlation. */
-static const char *header_host_of(const struct mn_tree *tree, char **allocated)
+/* The line's own header host, uncut (it keys the correlation); NULL when it has none. */
+static const char *header_host_of(mn_span host, char **allocated)
 {
-	mn_span s;
 	*allocated = NULL;
-	if (!mn_tree_get_span(tree, "sendmail.host", &s))
+	if (!host.len)
 		return NULL;
-	const char *nul = memchr(s.p, '\0', s.len);
-	size_t n = nul ? (size_t)(nul - s.p) : s.len;
+	const char *nul = memchr(host.p, '\0', host.len);
+	size_t n = nul ? (size_t)(nul - host.p) : host.len;
 	if (!(*allocated = malloc(n + 1)))
 		return NULL;
-	memcpy(*allocated, s.p, n);
+	memcpy(*allocated, host.p, n);
 	(*allocated)[n] = '\0';
 	return *allocated;
 }
 
-bool mn_correlate(struct mn_correlator *c, const char *host, struct mn_tree *tree, time_t now)
+bool mn_correlate(struct mn_correlator *c, const char *host, const struct mn_message_facts *m,
+		  struct mn_tree *tree, time_t now)
 {
 	struct texts texts = {.used = 0};
-	const char *qid = string_at(tree, "email.local_id", &texts);
+	const char *qid = m->qid.len ? text_of(m->qid, &texts) : NULL;
 	char buf[FACTS_SIZE], *host_copy;
-	mn_span module;
 	bool correlated = false;
-	if (!c || !qid || !mn_tree_get_span(tree, "event.module", &module) || !mn_span_eq(module, "sendmail"))
+	if (!c || !qid)
 		return false;
-	const char *header_host = header_host_of(tree, &host_copy);
+	const char *header_host = header_host_of(m->host, &host_copy);
 	if (header_host) /* the line's own header names the MTA host better than the relay */
 		host = header_host;
 	if (!host)
 		host = "";
 
-	const char *action = string_at(tree, "event.action", &texts);
-	const char *related = string_at(tree, "sendmail.related_qid", &texts);
-	if (has(tree, "sendmail.from")) {
+	const char *action = text_of(m->action, &texts);
+	const char *related = text_of(m->related_qid, &texts);
+	if (m->from_line) {
 		struct facts f = {.size = -1, .nrcpts = -1}, earlier;
 		struct key key;
-		facts_of_from_line(tree, &f, &texts);
+		facts_of_from_line(m, &f, &texts);
 		if (make_key(&key, host, qid)) {
 			if (recall(c, key.text, &earlier, buf, sizeof buf, now)) /* keep a DSN's link */
 				f.text[RELATED_QID] = earlier.text[RELATED_QID];
@@ -450,7 +444,7 @@ bool mn_correlate(struct mn_correlator *c, const char *host, struct mn_tree *tre
 			remember(c, &f, now);
 			free_key(&key);
 		}
-	} else if (has(tree, "sendmail.to")) {
+	} else if (m->to_line) {
 		struct facts f;
 		if (recall_message(c, host, qid, &f, buf, sizeof buf, now)) {
 			enrich(tree, &f);

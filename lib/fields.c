@@ -58,7 +58,8 @@ void mn_put_endpoint(struct mn_tree *tree, const char *side, const struct mn_end
 		mn_tree_set_int(tree, end, mn_key("port"), port);
 }
 
-void mn_put_relay(struct mn_tree *tree, const char *relay_path, mn_span v, const char *side)
+void mn_put_relay(struct mn_tree *tree, const char *relay_path, mn_span v, const char *side,
+		  struct mn_endpoint *written)
 {
 	struct mn_relay r;
 	mn_relay_parse(v, &r);
@@ -74,4 +75,6 @@ void mn_put_relay(struct mn_tree *tree, const char *relay_path, mn_span v, const
 		mn_tree_set_true(tree, relay, mn_key("forged"));
 	struct mn_endpoint end = {.address = r.address.len ? r.address : r.host, .domain = r.host, .ip = r.ip};
 	mn_put_endpoint(tree, side, &end);
+	if (written)
+		*written = end;
 }

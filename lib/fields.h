@@ -32,7 +32,9 @@ struct mn_endpoint {
 void mn_put_endpoint(struct mn_tree *tree, const char *side, const struct mn_endpoint *end);
 
 /* A relay value ("host [ip]" and its other shapes, relay.h) under relay_path (a literal:
- * raw, host, ip, user, forged), and the end it names under side. */
-void mn_put_relay(struct mn_tree *tree, const char *relay_path, mn_span relay, const char *side);
+ * raw, host, ip, user, forged), and the end it names under side; that end also into *end
+ * when end is not NULL. */
+void mn_put_relay(struct mn_tree *tree, const char *relay_path, mn_span relay, const char *side,
+		  struct mn_endpoint *end);
 
 #endif

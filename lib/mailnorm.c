@@ -53,15 +53,22 @@ struct fjson_object *mn_context_fjson(const struct mn_context *ctx)
 	return mn_tree_fjson(ctx->tree);
 }
 
-/* A line detected as sendmail's: pairs, the tree, the rules for free text. */
+/* A line detected as sendmail's: pairs, the tree, the rules for free text; the facts for
+ * the correlation cache into *message when it is not NULL. */
 static void sendmail_tree(struct mn_context *ctx, struct mn_sendmail_line *sm, enum mn_sendmail_shape shape,
-			  const struct mn_rules *rules)
+			  const struct mn_rules *rules, struct mn_message_facts *message)
 {
 	if (shape == MN_SM_KEY_VALUE)
 		mn_sendmail_parse(sm, ctx->pairs, MN_SENDMAIL_MAX_PAIRS);
-	mn_sendmail_tree(ctx->tree, sm, shape);
-	if (shape == MN_SM_TEXT && !mn_rules_apply(rules, sm->body, ctx->tree))
+	mn_sendmail_tree(ctx->tree, sm, shape, message);
+	if (shape != MN_SM_TEXT)
+		return;
+	if (!mn_rules_apply(rules, sm->body, ctx->tree)) {
 		mn_sendmail_put_text(ctx->tree, sm);
+	} else if (message) { /* a DSN or clone line: its rule names the action and the other id */
+		mn_tree_get_span(ctx->tree, "event.action", &message->action);
+		mn_tree_get_span(ctx->tree, "sendmail.related_qid", &message->related_qid);
+	}
 }
 
 static bool sun_tree(struct mn_context *ctx, const struct mn_framing *framing, const struct mn_timezone *tz)
@@ -98,10 +105,11 @@ enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin
 	mn_framing_parse(line, len, &framing);
 	if ((formats & MN_FORMAT_SENDMAIL) &&
 	    (shape = mn_sendmail_detect(&framing, origin->program, &sm)) != MN_SM_NOT_SENDMAIL) {
-		sendmail_tree(ctx, &sm, shape, opt->rules);
+		struct mn_message_facts message;
+		sendmail_tree(ctx, &sm, shape, opt->rules, opt->correlator ? &message : NULL);
 		ctx->format = MN_FORMAT_SENDMAIL;
 		if (opt->correlator)
-			mn_correlate(opt->correlator, origin->host, ctx->tree, time(NULL));
+			mn_correlate(opt->correlator, origin->host, &message, ctx->tree, time(NULL));
 	} else if ((formats & MN_FORMAT_SUN_MTA) && sun_tree(ctx, &framing, &opt->timezone)) {
 		ctx->format = MN_FORMAT_SUN_MTA;
 	} else {

@@ -276,9 +276,9 @@ static void put_field(struct mn_tree *tree, const char *name, struct fjson_objec
 	}
 	mn_span text = copied(tree, value);
 	if (!strcmp(name, "source.relay"))
-		mn_put_relay(tree, "sendmail.relay", mn_span_trim(text), "source");
+		mn_put_relay(tree, "sendmail.relay", mn_span_trim(text), "source", NULL);
 	else if (!strcmp(name, "destination.relay"))
-		mn_put_relay(tree, "sendmail.relay", mn_span_trim(text), "destination");
+		mn_put_relay(tree, "sendmail.relay", mn_span_trim(text), "destination", NULL);
 	else if (!strcmp(name, "smtp.reply"))
 		mn_put_reply_text(tree, text);
 	else if (put_list(tree, name, text) || put_address(tree, name, text))

@@ -45,11 +45,14 @@ enum mn_sendmail_shape mn_sendmail_detect(const struct mn_framing *framing, cons
 void mn_sendmail_parse(struct mn_sendmail_line *line, struct mn_kv *pairs, size_t max_pairs);
 
 struct mn_tree;
+struct mn_message_facts;
 
 /* The tree of doc/fields.md for a line mn_sendmail_parse() recognised: the framing and,
- * for a key=value line, every pair and the common fields. A free-text line's body is left
+ * for a key=value line, every pair and the common fields; what the correlation cache
+ * needs into *message when it is not NULL (correlate.h). A free-text line's body is left
  * to the caller: the rulebase adapter (rules.h), else mn_sendmail_put_text(). */
-void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape);
+void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
+		      struct mn_message_facts *message);
 
 /* A free-text line no rule knows: event other, the body in "unparsed". */
 void mn_sendmail_put_text(struct mn_tree *tree, const struct mn_sendmail_line *line);

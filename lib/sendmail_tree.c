@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stddef.h>
 
+#include "correlate.h"
 #include "fields.h"
 #include "sendmail.h"
 #include "smtp.h"
@@ -19,6 +20,7 @@ struct facts {
 	mn_span ruleset, arg1;
 	bool more;
 	struct mn_held sendmail;
+	struct mn_message_facts *message; /* for the correlation cache; NULL: not wanted */
 };
 
 /* What a known key's value is (doc/fields.md); other keys hold a number or a string. */
@@ -156,8 +158,10 @@ static mn_span address_of(mn_span entry)
 }
 
 /* Commas inside quotes or angle brackets do not separate recipients. */
-static void put_recipients(struct mn_tree *tree, mn_span list)
+/* Returns how many recipients it put. */
+static size_t put_recipients(struct mn_tree *tree, mn_span list)
 {
+	size_t count = 0;
 	bool quoted = false;
 	int angle = 0;
 	size_t start = 0;
@@ -174,10 +178,12 @@ static void put_recipients(struct mn_tree *tree, mn_span list)
 			if (entry.len) {
 				mn_tree_append_span(tree, "sendmail.to", entry);
 				mn_tree_append_span(tree, "email.to.address", address_of(entry));
+				count++;
 			}
 			start = i + 1;
 		}
 	}
+	return count;
 }
 
 /* "to=<a>,<b>, [more]": the list goes on in another line. */
@@ -237,6 +243,12 @@ static mn_span status_word(mn_span stat, mn_span *detail)
 	return stat;
 }
 
+/* A fact the tree holds only when it is not empty: "not known" (a NULL pointer) then. */
+static mn_span known_span(mn_span s)
+{
+	return s.len ? s : mn_span_make(NULL, 0);
+}
+
 /* Far beyond any key sendmail writes: longer ones stay unsplit in "unparsed". */
 #define MAX_KEY_LENGTH 86
 
@@ -255,10 +267,15 @@ static void store_pair(struct mn_tree *tree, struct facts *f, struct mn_kv kv)
 	}
 	switch (known ? known->kind : KEY_STRING) {
 	case KEY_NUMBER:
-		if (mn_parse_int(v, &n))
+		if (mn_parse_int(v, &n)) {
 			mn_tree_set_int(tree, sendmail, field, n);
-		else
+			if (f->message && !strcmp(known->name, "size"))
+				f->message->size = n;
+			else if (f->message && !strcmp(known->name, "nrcpts"))
+				f->message->nrcpts = n;
+		} else {
 			add_unparsed_pair(tree, kv);
+		}
 		break;
 	case KEY_DURATION:
 		if (parse_duration(v, &n))
@@ -268,13 +285,22 @@ static void store_pair(struct mn_tree *tree, struct facts *f, struct mn_kv kv)
 		break;
 	case KEY_TO:
 		f->to = without_more_marker(v, &f->more);
-		put_recipients(tree, f->to);
+		if (put_recipients(tree, f->to) && f->message)
+			f->message->to_line = true;
 		break;
 	case KEY_CTLADDR:
 		put_ctladdr(tree, v);
 		break;
 	case KEY_RELAY:
-		mn_put_relay(tree, "sendmail.relay", v, f->peer);
+		if (f->message && !strcmp(f->peer, "source")) {
+			struct mn_endpoint end;
+			mn_put_relay(tree, "sendmail.relay", v, f->peer, &end);
+			f->message->source_address = known_span(end.address);
+			f->message->source_domain = known_span(end.domain);
+			f->message->source_ip = known_span(end.ip);
+		} else {
+			mn_put_relay(tree, "sendmail.relay", v, f->peer, NULL);
+		}
 		break;
 	case KEY_STAT: {
 		mn_span detail;
@@ -292,6 +318,8 @@ static void store_pair(struct mn_tree *tree, struct facts *f, struct mn_kv kv)
 	}
 	if (known && known->fact != NO_FACT)
 		*(mn_span *)((char *)f + known->fact) = v;
+	if (f->message && known && !strcmp(known->name, "from"))
+		f->message->from_line = true;
 }
 
 static void put_smtp(struct mn_tree *tree, const struct facts *f)
@@ -458,10 +486,26 @@ void mn_sendmail_put_text(struct mn_tree *tree, const struct mn_sendmail_line *l
 	mn_tree_add_unparsed(tree, line->body);
 }
 
-void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape)
+/* The facts of a from= line as put_common put them into the tree. */
+static void put_message_facts(const struct facts *f, struct mn_message_facts *m)
 {
-	struct facts f = {.sendmail = {"sendmail", MN_NO_NODE}};
+	if (f->type == LINE_FROM) {
+		m->from = address_of(f->from);
+		if (f->msgid.len)
+			m->message_id = mn_span_unwrap(mn_span_trim(f->msgid), '<', '>');
+	}
+	if (f->type == LINE_AUTH)
+		m->user = known_span(f->authid);
+	m->proto = f->proto;
+}
+
+void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line, enum mn_sendmail_shape shape,
+		      struct mn_message_facts *message)
+{
+	struct facts f = {.sendmail = {"sendmail", MN_NO_NODE}, .message = message};
 	put_framing(tree, line, &f.sendmail);
+	if (message)
+		*message = (struct mn_message_facts){.qid = line->qid, .host = line->framing->host, .size = -1, .nrcpts = -1};
 	if (shape == MN_SM_TEXT)
 		return;
 
@@ -475,4 +519,6 @@ void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line,
 	if (f.more)
 		mn_tree_put_true(tree, "sendmail.more");
 	put_common(tree, line, &f);
+	if (message)
+		put_message_facts(&f, message);
 }

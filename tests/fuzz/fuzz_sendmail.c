@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mn_sendmail_parse(&line, pairs, 64);
 	if (shape != MN_SM_NOT_SENDMAIL) {
 		mn_tree_reset(fuzz_tree());
-		mn_sendmail_tree(fuzz_tree(), &line, shape);
+		mn_sendmail_tree(fuzz_tree(), &line, shape, NULL);
 		if (shape == MN_SM_TEXT)
 			mn_sendmail_put_text(fuzz_tree(), &line);
 		fuzz_emit(fuzz_tree());

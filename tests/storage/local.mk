@@ -1,9 +1,13 @@
 # Storage: the shipped Elasticsearch and PostgreSQL configurations, run as they are
 # (doc/elasticsearch/, doc/postgresql/), and the ECS check of the field names.
-TESTS += tests/storage/elasticsearch.sh tests/storage/ecs.sh tests/storage/postgresql.sh
+TESTS += tests/storage/elasticsearch.sh tests/storage/ecs.sh tests/storage/postgresql.sh \
+	tests/storage/postgresql-hostile.sh
 EXTRA_DIST += \
 	tests/storage/common.sh \
 	tests/storage/es_receiver.py \
+	tests/storage/hostile.py \
+	tests/storage/pg_server.sh \
+	tests/storage/pg_rate.sh \
 	tests/storage/pg_scenario.py \
 	tests/storage/storage_check.py \
 	doc/elasticsearch/README.md \

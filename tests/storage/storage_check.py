@@ -3,8 +3,8 @@
 
 Every type check reads doc/elasticsearch/index-template.json, so the mapping and the
 checks cannot drift apart: a field is "mapped" when the mapping names it (properties),
-or when it is new under an object whose "dynamic" is true and a dynamic template of the
-mapping matches its path.
+or when it is under a "flattened" field (a string at any depth), or when it is new under an
+object whose "dynamic" is true and a dynamic template of the mapping matches its path.
 
   storage_check.py trees MAPPING JSONL...
         every tree (one JSON object per line, e.g. mailnorm's output) fits the mapping
@@ -97,6 +97,9 @@ def resolve(mappings, path):
     node = mappings
     dynamic = mappings.get("dynamic", True)
     for i, key in enumerate(path):
+        if node.get("type") == "flattened":
+            # one field for all its keys: every leaf value is indexed as a keyword
+            return "field", {"type": "keyword"}, "flattened " + ".".join(path[:i])
         props = node.get("properties", {})
         if key in props:
             node = props[key]
@@ -228,9 +231,11 @@ def cmd_trees(mapping_path, *jsonl):
                 continue  # a line no format recognised
             count += 1
             check_tree(mappings, tree, where, stats)
-    dynamic = sorted(p for p, how in stats.items() if how != "explicit")
+    dynamic = sorted(p for p, how in stats.items() if how.startswith("dynamic"))
+    flattened = sorted({how.split()[1] for how in stats.values() if how.startswith("flattened")})
     finish(f"{count} trees, {len(stats)} distinct fields, all mapped with their types"
-           + (f" ({len(dynamic)} by a dynamic template: {', '.join(dynamic)})" if dynamic else ""))
+           + (f" ({len(dynamic)} by a dynamic template: {', '.join(dynamic)})" if dynamic else "")
+           + (f" (keys of the flattened fields {', '.join(flattened)} included)" if flattened else ""))
 
 
 FIELD_ROOTS = {"event", "email", "source", "destination", "related", "tls", "user", "smtp",

@@ -58,7 +58,8 @@ send_tcp_port() {
 
 # shipped_conf SHIPPED COUNT [SED_EXPRESSION...]: SHIPPED as the test runs it, in
 # $TEST_DIR/rsyslog.conf: the built module, the test's work directory ($TEST_DIR/spool),
-# input files ($TEST_DIR/maillog, $TEST_DIR/mail.log_current) and ports ($tcp_port,
+# input files ($TEST_DIR/maillog, $TEST_DIR/mail.log_current), the file of cut lines
+# ($TEST_DIR/cut-lines.log) and ports ($tcp_port,
 # $udp_port), and what the sed expressions substitute. Fails unless exactly COUNT lines
 # changed (the shipped file changed: the test must follow) and none of the shipped file's
 # hosts, ports and paths is left.
@@ -69,6 +70,7 @@ shipped_conf() {
 	sed -e "s|module(load=\"mmmailnorm\")|module(load=\"$MMMAILNORM\")|" \
 		-e "s|\"/var/spool/rsyslog\"|\"$TEST_DIR/spool\"|g" \
 		-e "s|file=\"/var/log/mail.log\"|file=\"$TEST_DIR/maillog\"|" \
+		-e "s|file=\"/var/log/mail-cut-lines.log\"|file=\"$TEST_DIR/cut-lines.log\"|" \
 		-e "s|file=\"/opt/sun/comms/messaging64/log/mail.log_current\"|file=\"$TEST_DIR/mail.log_current\"|" \
 		-e "/type=\"imtcp\"/s|port=\"514\"|port=\"$tcp_port\"|" \
 		-e "/type=\"imudp\"/s|port=\"514\"|port=\"$udp_port\"|" \

@@ -45,7 +45,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 es_port=$(free_port tcp)
 tcp_port=$(free_port tcp)
 udp_port=$(free_port udp)
-shipped_conf "$shipped" 10 \
+shipped_conf "$shipped" 11 \
 	-e "s|\"/etc/elasticsearch/certs/http_ca.crt\"|\"$TEST_DIR/ca.crt\"|" \
 	-e "s|errorFile=\"/var/log/mail-elasticsearch-errors.json\"|errorFile=\"$TEST_DIR/es-errors.json\"|" \
 	-e "s|server=\[\"localhost\"\] serverport=\"9200\"|server=[\"127.0.0.1\"] serverport=\"$es_port\"|"

@@ -3,12 +3,17 @@
 
   hostile.py OUTDIR
 
-Writes OUTDIR/tcp, OUTDIR/udp (syslog messages, one a line) and OUTDIR/maillog (a
-sendmail log file for imfile): every line is a recognised sendmail line with a queue id
-of its own, so every line must give one row or document. Around each hostile line go
+Writes OUTDIR/tcp, OUTDIR/udp (syslog messages, one a line), OUTDIR/maillog (a
+sendmail log file for imfile) and OUTDIR/mail.log_current (Sun MTA XML entries for
+imfile): every line is a recognised line with an id of its own (qH + 10 digits: the
+sendmail queue id, or in the Sun entry's message id), so every line must give one row or
+document. Around each hostile line go
 ordinary lines (a hostile line must not cost its neighbours in the same batch).
-OUTDIR/hostile lists the queue ids of the hostile lines with what they try, tab-separated.
-Prints the number of lines written.
+OUTDIR/hostile lists the ids of the hostile lines with what they try, tab-separated.
+OUTDIR/oversized-tcp and OUTDIR/oversized-maillog hold a line longer than 64 KiB each
+(id qC...), shaped so that every 8 KiB and 64 KiB piece of it starts as a forged delivery
+line (ids qF...): no document may have a qF id. Prints the number of lines written to
+the first four files.
 
 The hostile lines are what a stranger can put into a mail log line or a syslog header:
 invalid UTF-8 in an RFC 5424 host name or app-name, an impossible date (Feb 31) in either
@@ -23,7 +28,7 @@ outdir = sys.argv[1]
 ORDINARY_AROUND = 50
 counter = [0]
 hostile = []
-files = {"tcp": [], "udp": [], "maillog": []}
+files = {"tcp": [], "udp": [], "maillog": [], "mail.log_current": []}
 
 
 def qid():
@@ -53,10 +58,17 @@ def maillog(body, host=b"mx1.example.net"):
     return b"Dec  5 03:00:00 " + host + b" sm-mta[4242]: " + body
 
 
+def sun_entry(q, extra=""):
+    return (f'<en ts="2026-12-05T03:00:00.00" no="mx9" pi="2f1a.4.13" sc="tcp_local" dc="" ac="E" '
+            f'sz="3" so="alice@example.org" mi="&lt;{q}@example.org&gt;"{extra}/>').encode()
+
+
 def ordinary(kind):
     for _ in range(ORDINARY_AROUND):
-        body = from_line(qid())
-        files[kind].append(maillog(body) if kind == "maillog" else rfc3164(body))
+        q = qid()
+        body = from_line(q)
+        files[kind].append(maillog(body) if kind == "maillog" else sun_entry(q) if kind == "mail.log_current"
+                           else rfc3164(body))
 
 
 def attack(kind, what, make):
@@ -94,6 +106,40 @@ attack("maillog", "a NUL byte in the log file's line",
        lambda q: maillog(from_line(q, msgid="nul\0byte@example.org")))
 attack("maillog", "invalid UTF-8 in the log file's line",
        lambda q: maillog(from_line(q, msgid="badXX@example.org").replace(b"badXX", b"bad\xff\xc3")))
+# An unknown XML attribute after ts=: before issue 12 it replaced sun_mta.time, which went
+# unescaped into the bulk request (a forged action line and document).
+FORGED = ("&quot;,&#10;{&quot;create&quot;:{&quot;_index&quot;:&quot;forged&quot;}}&#10;"
+          "{&quot;event&quot;:{&quot;action&quot;:&quot;delivered&quot;},&quot;email&quot;:"
+          "{&quot;local_id&quot;:&quot;qF0000000000&quot;}}&#10;{&quot;x&quot;:&quot;")
+attack("mail.log_current", "an XML time= attribute carrying bulk lines",
+       lambda q: sun_entry(q, f' time="{FORGED}"'))
+attack("mail.log_current", "an XML size= attribute after sz=, not a number",
+       lambda q: sun_entry(q, ' size="abc" node="x"'))
+attack("maillog", "a timestamp= key carrying JSON",
+       lambda q: maillog(from_line(q) + b', timestamp=2026-12-05T03:00:00Z","event":{"action":"delivered"},"x":"'))
+# 14 lines of 60 unknown keys: 840 field names, before issue 12 each a new field.
+for n in range(14):
+    attack("tcp", "60 unknown keys",
+           lambda q: rfc3164(from_line(q) + "".join(f", k{n}x{i}=v" for i in range(60)).encode()))
+
+
+def oversized(head):
+    """A line over 64 KiB whose pieces at every 8 KiB and 64 KiB start a forged line."""
+    line = bytearray(head(from_line(qid().replace("qH", "qC"), msgid="")))
+    line = line.rstrip(b">, proto=ESMTP, daemon=MTA, relay=client.example.net [192.0.2.10]")
+    forged = 0
+    while len(line) < 200 * 1024:
+        target = (len(line) // 8192 + 1) * 8192
+        line += b"x" * (target - len(line))
+        forged += 1
+        line += rfc3164(to_line(f"qF{forged:010d}")) + b" "
+    return bytes(line)
+
+
+with open(os.path.join(outdir, "oversized-tcp"), "wb") as f:
+    f.write(oversized(rfc3164) + b"\n")
+with open(os.path.join(outdir, "oversized-maillog"), "wb") as f:
+    f.write(oversized(maillog) + b"\n")
 
 for name, lines in files.items():
     with open(os.path.join(outdir, name), "wb") as f:

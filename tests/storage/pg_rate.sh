@@ -3,7 +3,8 @@
 #   srcdir=. MMMAILNORM=... tests/storage/pg_rate.sh CONF N
 # CONF: an rsyslog.conf with its schema.sql beside it; N sendmail lines over TCP into a
 # private PostgreSQL server (PG_SERVER_OPTIONS=" " for fsync on); prints rows/s from the
-# first line sent to the last row stored.
+# first line sent to the last row stored (SUBSTITUTED_LINES: see shipped_conf, 8 before
+# the cut-lines file).
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 . "$srcdir/tests/storage/common.sh"
 shipped=$(realpath $1)
@@ -11,7 +12,7 @@ N=$2
 . "$srcdir/tests/storage/pg_server.sh"
 tcp_port=$(free_port tcp); udp_port=$(free_port udp)
 : >"$TEST_DIR/maillog"; : >"$TEST_DIR/mail.log_current"
-shipped_conf "$shipped" 8 -e "s|server=\"localhost\" port=\"5432\"|server=\"$pg_dir\" port=\"5432\"|"
+shipped_conf "$shipped" "${SUBSTITUTED_LINES:-9}" -e "s|server=\"localhost\" port=\"5432\"|server=\"$pg_dir\" port=\"5432\"|"
 $PYTHON3 - "$TEST_DIR/lines" "$N" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:

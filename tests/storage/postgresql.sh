@@ -22,7 +22,7 @@ tcp_port=$(free_port tcp)
 udp_port=$(free_port udp)
 : >"$TEST_DIR/maillog"
 : >"$TEST_DIR/mail.log_current"
-shipped_conf "$shipped" 8 -e "s|server=\"localhost\" port=\"5432\"|server=\"$pg_dir\" port=\"5432\"|"
+shipped_conf "$shipped" 9 -e "s|server=\"localhost\" port=\"5432\"|server=\"$pg_dir\" port=\"5432\"|"
 export TZ=UTC
 
 # --- 1. a day of mail, and the questions --------------------------------------------------

@@ -11,8 +11,8 @@ object whose "dynamic" is true and a dynamic template of the mapping matches its
   storage_check.py documented MAPPING FIELDS_MD
         every field doc/fields.md names is mapped explicitly, with the type it documents
   storage_check.py bulk MAPPING RECORDED EXPECTED_COUNT
-        the bulk items es_receiver.py recorded: the action lines (index, no _type, the
-        daily index of @timestamp) and the documents (valid JSON without duplicate keys,
+        the bulk items es_receiver.py recorded: the action lines (create with an _id, no
+        _type, the daily index of @timestamp) and the documents (valid JSON without duplicate keys,
         every field mapped and of the mapping's type, the fields the template adds)
   storage_check.py ecs ECS_FLAT_JSON MAPPING JSONL...
         every field outside sendmail.*, sun_mta.*, smtp.* and unparsed, in the trees and
@@ -325,12 +325,14 @@ def cmd_bulk(mapping_path, recorded, expected_count):
     for where, item in read_jsonl(recorded):
         count += 1
         action, document = item["action"], item["document"]
-        if not isinstance(action, dict) or list(action) != ["index"]:
-            problem(f"{where}: action line {json.dumps(action)} is not {{\"index\": {{...}}}}")
+        if not isinstance(action, dict) or list(action) != ["create"]:
+            problem(f"{where}: action line {json.dumps(action)} is not {{\"create\": {{...}}}}")
             continue
-        meta = action["index"]
+        meta = action["create"]
         if "_type" in meta:
             problem(f"{where}: action line has _type (Elasticsearch 8 rejects it): {json.dumps(meta)}")
+        if not re.fullmatch(r"[0-9A-F]{32}", meta.get("_id", "")):
+            problem(f"{where}: action line has no _id of rsyslog's uuid: {json.dumps(meta)}")
         index = meta.get("_index", "")
         if not re.fullmatch(r"mail-\d{4}\.\d{2}\.\d{2}", index):
             problem(f"{where}: index {index!r} is not mail-YYYY.MM.DD")
@@ -357,8 +359,9 @@ def cmd_bulk(mapping_path, recorded, expected_count):
             problem(f"{where}: no host.name")
         syslog = doc.get("log", {}).get("syslog", {})
         from_file = "file" in doc.get("log", {})
-        if not from_file:  # received over syslog: the header's fields
-            required = ("hostname", "appname", "priority", "facility", "severity")
+        if not from_file:  # received over syslog: the header's fields (not appname: the
+            # configuration leaves out one that is not printable ASCII)
+            required = ("hostname", "priority", "facility", "severity")
         elif doc.get("sendmail", {}).get("host"):  # a maillog line with its own header
             required = ("hostname", "appname")
         else:  # a Sun MTA log file: no syslog header

@@ -1,0 +1,135 @@
+#!/bin/bash
+# doc/elasticsearch/rsyslog.conf as shipped against hostile lines and a cluster that
+# fails (issue 12, findings 2, 3, 4, 6, 7 and 8): lines in = documents out, nothing
+# injected, and what the cluster refused is in the errorFile, whole, to be sent again.
+#
+# tests/storage/hostile.py gives hostile lines among ordinary ones over TCP, UDP and both
+# imfile inputs: invalid UTF-8 in the syslog header, impossible dates, a Sun MTA XML
+# attribute time= carrying bulk lines, unknown keys by the hundred, lines over 64 KiB
+# whose pieces look like delivery lines. The Elasticsearch stand-in validates like
+# Elasticsearch 8 (strict UTF-8, a malformed action line fails the whole request), answers
+# the first two _bulk requests with 503 and the next one's reply is lost after it stored
+# the documents (the action retries that request).
+#
+# Then, as doc/elasticsearch/README.md says, every request of the errorFile is sent
+# again; after that every line has exactly one document; no document has an id that was
+# not sent whole; every action line is a create with rsyslog's uuid as _id; every
+# document fits the mapping (no new field, no type change); each cut line is in the file
+# of cut lines.
+. "${srcdir:-.}/tests/rsyslog/harness.sh"
+. "$srcdir/tests/storage/common.sh"
+
+shipped="$srcdir/doc/elasticsearch/rsyslog.conf"
+printf 'module(load="omelasticsearch")\naction(type="omfile" file="/dev/null")\n' >"$TEST_DIR/probe.conf"
+"$RSYSLOGD" -N1 -f "$TEST_DIR/probe.conf" >"$TEST_DIR/probe.out" 2>&1 ||
+	skip "rsyslogd cannot load omelasticsearch: install the package rsyslog-elasticsearch (./setup.sh does)"
+command -v openssl >/dev/null || skip "no openssl for the test's certificate: install openssl (./setup.sh does)"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	-keyout "$TEST_DIR/es.key" -out "$TEST_DIR/ca.crt" >"$TEST_DIR/openssl.log" 2>&1 ||
+	fail "openssl could not make a certificate: $(cat "$TEST_DIR/openssl.log")"
+
+es_port=$(free_port tcp)
+tcp_port=$(free_port tcp)
+udp_port=$(free_port udp)
+shipped_conf "$shipped" 11 \
+	-e "s|\"/etc/elasticsearch/certs/http_ca.crt\"|\"$TEST_DIR/ca.crt\"|" \
+	-e "s|errorFile=\"/var/log/mail-elasticsearch-errors.json\"|errorFile=\"$TEST_DIR/es-errors.json\"|" \
+	-e "s|server=\[\"localhost\"\] serverport=\"9200\"|server=[\"127.0.0.1\"] serverport=\"$es_port\"|"
+es_user=$(sed -n 's/.*uid="\([^"]*\)".*/\1/p' "$shipped")
+es_password=$(sed -n 's/.*pwd="\([^"]*\)".*/\1/p' "$shipped")
+
+"$PYTHON3" "$STORAGE_DIR/es_receiver.py" --port "$es_port" --port-file "$TEST_DIR/es.port" \
+	--out "$TEST_DIR/bulk.jsonl" --log "$TEST_DIR/es.log" --cert "$TEST_DIR/ca.crt" \
+	--key "$TEST_DIR/es.key" --user "$es_user" --password "$es_password" \
+	--fail 2 --fail-status 503 --drop 1 >>"$TEST_DIR/es.log" 2>&1 &
+RECEIVER_PID=$!
+trap 'status=$?; kill "$RECEIVER_PID" 2>/dev/null; wait "$RECEIVER_PID" 2>/dev/null; [ "$status" -eq 0 ] || { echo "--- es.log"; tail -n 20 "$TEST_DIR/es.log"; }; (exit $status); finish' EXIT
+wait_for "the Elasticsearch stand-in to listen" test -s "$TEST_DIR/es.port"
+export TZ=UTC
+
+mkdir "$TEST_DIR/in"
+lines=$($PYTHON3 "$STORAGE_DIR/hostile.py" "$TEST_DIR/in")
+: >"$TEST_DIR/maillog"
+: >"$TEST_DIR/mail.log_current"
+start_rsyslogd
+send_tcp_port "$tcp_port" "$TEST_DIR/in/tcp"
+send_tcp_port "$tcp_port" "$TEST_DIR/in/oversized-tcp"
+send_udp "$udp_port" "$TEST_DIR/in/udp"
+cat "$TEST_DIR/in/maillog" "$TEST_DIR/in/oversized-maillog" >>"$TEST_DIR/maillog"
+cat "$TEST_DIR/in/mail.log_current" >>"$TEST_DIR/mail.log_current"
+
+# Documents and errorFile records come; when nothing came for 5 s, that is all.
+progress() {
+	echo "$(line_count "$TEST_DIR/bulk.jsonl") $(line_count "$TEST_DIR/bulk.jsonl.rejected") $(line_count "$TEST_DIR/es-errors.json")"
+}
+previous=
+until [ "$(progress)" = "$previous" ]; do
+	previous=$(progress)
+	sleep 5
+done
+stop_rsyslogd
+
+# README.md: send every request of the errorFile again.
+$PYTHON3 - "$TEST_DIR/es-errors.json" "$es_port" "$TEST_DIR/ca.crt" "$es_user" "$es_password" <<'EOF' ||
+import base64, http.client, json, ssl, sys
+errors, port, ca, user, password = sys.argv[1:]
+context = ssl.create_default_context(cafile=ca)
+auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+try:
+    records = [json.loads(line) for line in open(errors, encoding="utf-8", errors="surrogateescape")]
+except FileNotFoundError:
+    records = []
+requests = [r["request"]["postdata"] for r in records if "postdata" in r.get("request", {})]
+for postdata in requests:
+    body = postdata.encode("utf-8", errors="surrogateescape")
+    c = http.client.HTTPSConnection("127.0.0.1", int(port), context=context)
+    c.request("POST", "/_bulk", body, {"Content-Type": "application/json", "Authorization": auth})
+    c.getresponse().read()
+print(f"{len(requests)} of {len(records)} errorFile record(s) hold a request: sent again")
+EOF
+	fail "could not send the errorFile's requests again"
+
+# --- checks -------------------------------------------------------------------------------
+$PYTHON3 - "$TEST_DIR/in" "$TEST_DIR/bulk.jsonl" <<'EOF' || fail "lines in and documents out differ"
+import collections, glob, json, re, sys
+indir, bulk = sys.argv[1:]
+sent = collections.Counter()
+for name in ("tcp", "udp", "maillog", "mail.log_current"):
+    for line in open(f"{indir}/{name}", "rb"):
+        ids = set(re.findall(rb"qH[0-9]{10}", line))
+        assert len(ids) == 1, line[:200]
+        sent[ids.pop().decode()] += 1
+stored = collections.Counter()
+problems = []
+for n, line in enumerate(open(bulk, encoding="utf-8"), 1):
+    record = json.loads(line)
+    doc = json.loads(record["document"])
+    ids = set(re.findall(r"qH[0-9]{10}", json.dumps(doc))) & set(sent)
+    local_id = doc.get("email", {}).get("local_id", "")
+    if len(ids) != 1 or local_id.startswith(("qF", "qC")):
+        problems.append(f"document {n} is not the document of one line sent whole: {record['document'][:200]}")
+    for i in ids:
+        stored[i] += 1
+missing = sorted(set(sent) - set(stored))
+twice = sorted(i for i, c in stored.items() if c > 1)
+hostile = dict(line.rstrip("\n").split("\t", 1) for line in open(f"{indir}/hostile", encoding="utf-8"))
+for i in missing[:10]:
+    problems.append(f"no document for {i} ({hostile.get(i, 'ordinary')})")
+for i in twice[:10]:
+    problems.append(f"{stored[i]} documents for {i} ({hostile.get(i, 'ordinary')})")
+if problems:
+    print(f"FAIL: {len(sent)} lines, {sum(stored.values())} documents; {len(missing)} lines without, "
+          f"{len(twice)} with more than one document\n  " + "\n  ".join(problems[:30]))
+    sys.exit(1)
+print(f"PASS: {len(sent)} lines ({len(hostile)} hostile) -> one document each")
+EOF
+$CHECK_STORAGE bulk "$MAPPING" "$TEST_DIR/bulk.jsonl" "$lines"
+grep -q '"POST /_bulk' "$TEST_DIR/es.log" || fail "no bulk request"
+grep -q 'refused whole (503)' "$TEST_DIR/es.log" || fail "the stand-in refused no request"
+grep -q 'connection closed without an answer' "$TEST_DIR/es.log" || fail "the stand-in dropped no answer"
+grep -q 'Malformed action' "$TEST_DIR/es.log" && fail "a request had a malformed action line: $(grep -m1 Malformed "$TEST_DIR/es.log")"
+[ "$(line_count "$TEST_DIR/cut-lines.log")" -eq 2 ] ||
+	fail "expected the 2 lines over 64 KiB in the file of cut lines, it has $(line_count "$TEST_DIR/cut-lines.log")"
+grep -q qC "$TEST_DIR/cut-lines.log" || fail "the file of cut lines does not hold them"
+echo "PASS: 2 requests refused whole and 1 answer lost: every line in one document after the errorFile was sent again; 2 cut lines in their file"

@@ -44,7 +44,7 @@ es_password=$(sed -n 's/.*pwd="\([^"]*\)".*/\1/p' "$shipped")
 	--key "$TEST_DIR/es.key" --user "$es_user" --password "$es_password" \
 	--fail 2 --fail-status 503 --drop 1 >>"$TEST_DIR/es.log" 2>&1 &
 RECEIVER_PID=$!
-trap 'status=$?; kill "$RECEIVER_PID" 2>/dev/null; wait "$RECEIVER_PID" 2>/dev/null; [ "$status" -eq 0 ] || { echo "--- es.log"; tail -n 20 "$TEST_DIR/es.log"; }; (exit $status); finish' EXIT
+trap 'status=$?; kill "$RECEIVER_PID" 2>/dev/null || true; wait "$RECEIVER_PID" 2>/dev/null || true; [ "$status" -eq 0 ] || { echo "--- es.log"; tail -n 20 "$TEST_DIR/es.log"; }; (exit $status); finish' EXIT
 wait_for "the Elasticsearch stand-in to listen" test -s "$TEST_DIR/es.port"
 export TZ=UTC
 

@@ -3,7 +3,7 @@
 #   srcdir=. MMMAILNORM=... tests/storage/pg_rate.sh CONF N
 # CONF: an rsyslog.conf with its schema.sql beside it; N sendmail lines over TCP into a
 # private PostgreSQL server (PG_SERVER_OPTIONS=" " for fsync on); prints rows/s from the
-# first line sent to the last row stored (SUBSTITUTED_LINES: see shipped_conf, 8 before
+# first line sent to the last row stored, and rsyslogd's CPU time per line (SUBSTITUTED_LINES: see shipped_conf, 8 before
 # the cut-lines file).
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 . "$srcdir/tests/storage/common.sh"
@@ -27,5 +27,7 @@ t0=$(date +%s.%N)
 send_tcp_port "$tcp_port" "$TEST_DIR/lines"
 TIMEOUT_SECONDS=600 wait_for "rows" has_rows "$N"
 t1=$(date +%s.%N)
+# rsyslogd's CPU time (user + system, all threads), in clock ticks
+cpu=$(awk '{ print $14 + $15 }' "/proc/$RSYSLOGD_PID/stat")
 stop_rsyslogd
-echo "RATE $shipped: $N rows in $(echo "$t1 - $t0" | bc) s: $(echo "$N / ($t1 - $t0)" | bc) rows/s"
+echo "RATE $shipped: $N rows in $(echo "$t1 - $t0" | bc) s: $(echo "$N / ($t1 - $t0)" | bc) rows/s, rsyslogd CPU $(echo "scale=1; $cpu * 1000000 / $(getconf CLK_TCK) / $N" | bc) µs per line"

@@ -19,39 +19,11 @@
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 . "$srcdir/tests/storage/common.sh"
 
-shipped="$srcdir/doc/elasticsearch/rsyslog.conf"
-printf 'module(load="omelasticsearch")\naction(type="omfile" file="/dev/null")\n' >"$TEST_DIR/probe.conf"
-"$RSYSLOGD" -N1 -f "$TEST_DIR/probe.conf" >"$TEST_DIR/probe.out" 2>&1 ||
-	skip "rsyslogd cannot load omelasticsearch: install the package rsyslog-elasticsearch (./setup.sh does)"
-command -v openssl >/dev/null || skip "no openssl for the test's certificate: install openssl (./setup.sh does)"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-	-keyout "$TEST_DIR/es.key" -out "$TEST_DIR/ca.crt" >"$TEST_DIR/openssl.log" 2>&1 ||
-	fail "openssl could not make a certificate: $(cat "$TEST_DIR/openssl.log")"
-
-es_port=$(free_port tcp)
-tcp_port=$(free_port tcp)
-udp_port=$(free_port udp)
-shipped_conf "$shipped" 11 \
-	-e "s|\"/etc/elasticsearch/certs/http_ca.crt\"|\"$TEST_DIR/ca.crt\"|" \
-	-e "s|errorFile=\"/var/log/mail-elasticsearch-errors.json\"|errorFile=\"$TEST_DIR/es-errors.json\"|" \
-	-e "s|server=\[\"localhost\"\] serverport=\"9200\"|server=[\"127.0.0.1\"] serverport=\"$es_port\"|"
-es_user=$(sed -n 's/.*uid="\([^"]*\)".*/\1/p' "$shipped")
-es_password=$(sed -n 's/.*pwd="\([^"]*\)".*/\1/p' "$shipped")
-
-"$PYTHON3" "$STORAGE_DIR/es_receiver.py" --port "$es_port" --port-file "$TEST_DIR/es.port" \
-	--out "$TEST_DIR/bulk.jsonl" --log "$TEST_DIR/es.log" --cert "$TEST_DIR/ca.crt" \
-	--key "$TEST_DIR/es.key" --user "$es_user" --password "$es_password" \
-	--fail 2 --fail-status 503 --drop 1 >>"$TEST_DIR/es.log" 2>&1 &
-RECEIVER_PID=$!
-trap 'status=$?; kill "$RECEIVER_PID" 2>/dev/null || true; wait "$RECEIVER_PID" 2>/dev/null || true; [ "$status" -eq 0 ] || { echo "--- es.log"; tail -n 20 "$TEST_DIR/es.log"; }; (exit $status); finish' EXIT
-wait_for "the Elasticsearch stand-in to listen" test -s "$TEST_DIR/es.port"
-export TZ=UTC
+. "$srcdir/tests/storage/es_setup.sh"
+start_receiver --fail 2 --fail-status 503 --drop 1
 
 mkdir "$TEST_DIR/in"
 lines=$($PYTHON3 "$STORAGE_DIR/hostile.py" "$TEST_DIR/in")
-: >"$TEST_DIR/maillog"
-: >"$TEST_DIR/mail.log_current"
 start_rsyslogd
 send_tcp_port "$tcp_port" "$TEST_DIR/in/tcp"
 send_tcp_port "$tcp_port" "$TEST_DIR/in/oversized-tcp"

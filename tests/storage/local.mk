@@ -5,6 +5,7 @@ TESTS += tests/storage/elasticsearch.sh tests/storage/ecs.sh tests/storage/postg
 EXTRA_DIST += \
 	tests/storage/common.sh \
 	tests/storage/es_receiver.py \
+	tests/storage/es_setup.sh \
 	tests/storage/hostile.py \
 	tests/storage/pg_server.sh \
 	tests/storage/pg_rate.sh \

@@ -3,7 +3,8 @@
 # (initdb as an unprivileged user, a unix socket in the test's directory, password
 # authentication), the database and rsyslog's role as doc/postgresql/README.md says,
 # the schema.sql beside $shipped loaded (PG_SERVER_OPTIONS: the server's options, default
-# fsync off); sql() runs psql as the database's owner. Skips only when the
+# fsync off), and $TEST_DIR/rsyslog.conf made of $shipped; sql() runs psql as the
+# database's owner. Skips only when the
 # PostgreSQL server or rsyslog-pgsql is not installed.
 
 : "${shipped:=$srcdir/doc/postgresql/rsyslog.conf}"
@@ -62,3 +63,13 @@ rows() {
 has_rows() {
 	[ "$(rows)" -ge "$1" ]
 }
+
+# The shipped configuration, with the test's server, ports and paths (PG_SUBSTITUTED_LINES:
+# see shipped_conf).
+tcp_port=$(free_port tcp)
+udp_port=$(free_port udp)
+: >"$TEST_DIR/maillog"
+: >"$TEST_DIR/mail.log_current"
+shipped_conf "$shipped" "${PG_SUBSTITUTED_LINES:-9}" \
+	-e "s|server=\"localhost\" port=\"5432\"|server=\"$pg_dir\" port=\"5432\"|"
+export TZ=UTC

@@ -17,13 +17,6 @@
 . "$srcdir/tests/storage/common.sh"
 . "$srcdir/tests/storage/pg_server.sh"
 
-tcp_port=$(free_port tcp)
-udp_port=$(free_port udp)
-: >"$TEST_DIR/maillog"
-: >"$TEST_DIR/mail.log_current"
-shipped_conf "$shipped" 9 -e "s|server=\"localhost\" port=\"5432\"|server=\"$pg_dir\" port=\"5432\"|"
-export TZ=UTC
-
 # missing_ids FILES...: the ids (qH...) of FILES without exactly one row (<), and the rows
 # of other ids or too many (>), by the first id in the row's message.
 missing_ids() {
@@ -64,14 +57,7 @@ fi
 echo "PASS: $lines lines ($(line_count "$TEST_DIR/hostile/hostile") hostile) over TCP, UDP and imfile -> $(rows) rows, one per line; 2 cut lines in their file"
 
 # --- 2. the server drops rsyslog's session three times during a drain ---------------------
-$PYTHON3 - "$TEST_DIR/drain" <<'EOF'
-import sys
-with open(sys.argv[1], "w") as f:
-    for n in range(20000):
-        f.write(f"<22>Dec  5 03:00:00 mx1.example.net sm-mta[4242]: qD{n:010d}: from=<a@example.org>, "
-                f"size=1, class=0, nrcpts=1, msgid=<{n}@example.org>, proto=ESMTP, daemon=MTA, "
-                f"relay=client.example.net [192.0.2.10]\n")
-EOF
+sendmail_from_lines 20000 "$TEST_DIR/drain"
 before=$(rows)
 send_tcp_port "$tcp_port" "$TEST_DIR/drain"
 terminated=0

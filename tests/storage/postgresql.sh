@@ -17,14 +17,6 @@
 . "$srcdir/tests/storage/common.sh"
 . "$srcdir/tests/storage/pg_server.sh"
 
-# --- the shipped configuration, with the test's server, ports and paths ------------------
-tcp_port=$(free_port tcp)
-udp_port=$(free_port udp)
-: >"$TEST_DIR/maillog"
-: >"$TEST_DIR/mail.log_current"
-shipped_conf "$shipped" 9 -e "s|server=\"localhost\" port=\"5432\"|server=\"$pg_dir\" port=\"5432\"|"
-export TZ=UTC
-
 # --- 1. a day of mail, and the questions --------------------------------------------------
 scenario_lines=$($PYTHON3 "$STORAGE_DIR/pg_scenario.py" "$(date +%s)" "$TEST_DIR")
 start_rsyslogd

@@ -1,7 +1,8 @@
 # Storage: the shipped Elasticsearch and PostgreSQL configurations, run as they are
 # (doc/elasticsearch/, doc/postgresql/), and the ECS check of the field names.
 TESTS += tests/storage/elasticsearch.sh tests/storage/ecs.sh tests/storage/postgresql.sh \
-	tests/storage/postgresql-hostile.sh tests/storage/elasticsearch-hostile.sh
+	tests/storage/postgresql-hostile.sh tests/storage/elasticsearch-hostile.sh \
+	tests/storage/elasticsearch-shutdown.sh
 EXTRA_DIST += \
 	tests/storage/common.sh \
 	tests/storage/es_receiver.py \

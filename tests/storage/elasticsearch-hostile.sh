@@ -14,8 +14,9 @@
 # Then, as doc/elasticsearch/README.md says, every request of the errorFile is sent
 # again; after that every line has exactly one document; no document has an id that was
 # not sent whole; every action line is a create with rsyslog's uuid as _id; every
-# document fits the mapping (no new field, no type change); each cut line is in the file
-# of cut lines.
+# document fits the mapping (no new field, no type change, and the index stays under
+# Elasticsearch's limit of 1000 fields: with sendmail.* dynamic, the 840 unknown keys made
+# 1060); each cut line is in the file of cut lines.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 . "$srcdir/tests/storage/common.sh"
 

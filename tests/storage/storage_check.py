@@ -13,7 +13,8 @@ object whose "dynamic" is true and a dynamic template of the mapping matches its
   storage_check.py bulk MAPPING RECORDED EXPECTED_COUNT
         the bulk items es_receiver.py recorded: the action lines (create with an _id, no
         _type, the daily index of @timestamp) and the documents (valid JSON without duplicate keys,
-        every field mapped and of the mapping's type, the fields the template adds)
+        every field mapped and of the mapping's type, the fields the template adds, no
+        more fields than Elasticsearch's limit of 1000 with what dynamic templates add)
   storage_check.py ecs ECS_FLAT_JSON MAPPING JSONL...
         every field outside sendmail.*, sun_mta.*, smtp.* and unparsed, in the trees and
         in the mapping, exists in ECS with a compatible type (and the mapping's type is
@@ -85,6 +86,16 @@ def load_mapping(path):
     with open(path, encoding="utf-8") as f:
         template = json.load(f)
     return template["template"]["mappings"]
+
+
+FIELD_LIMIT = 1000  # index.mapping.total_fields.limit, Elasticsearch's default
+
+
+def mapped_field_count(mapping):
+    """The fields and objects MAPPING defines, multi-fields included, as Elasticsearch
+    counts them toward FIELD_LIMIT."""
+    return sum(1 + mapped_field_count(m) + len(m.get("fields", {}))
+               for m in mapping.get("properties", {}).values())
 
 
 def is_object_mapping(m):
@@ -321,7 +332,7 @@ def cmd_documented(mapping_path, fields_md):
 
 def cmd_bulk(mapping_path, recorded, expected_count):
     mappings = load_mapping(mapping_path)
-    count, modules, indices, origins = 0, Counter(), Counter(), Counter()
+    count, modules, indices, origins, stats = 0, Counter(), Counter(), Counter(), {}
     for where, item in read_jsonl(recorded):
         count += 1
         action, document = item["action"], item["document"]
@@ -344,7 +355,7 @@ def cmd_bulk(mapping_path, recorded, expected_count):
         if not isinstance(doc, dict):
             problem(f"{where}: document is not a JSON object")
             continue
-        check_tree(mappings, doc, where)
+        check_tree(mappings, doc, where, stats)
         ts = doc.get("@timestamp", "")
         if not valid_date(ts):
             problem(f"{where}: @timestamp {ts!r} is not an RFC 3339 date")
@@ -382,6 +393,11 @@ def cmd_bulk(mapping_path, recorded, expected_count):
         indices[index] += 1
     if count != int(expected_count):
         problem(f"{count} documents recorded, expected {expected_count}")
+    dynamic = sum(1 for how in stats.values() if how.startswith("dynamic"))
+    fields = mapped_field_count(mappings) + dynamic
+    if fields > FIELD_LIMIT:
+        problem(f"the documents give an index {fields} fields ({dynamic} made by dynamic templates): "
+                f"over Elasticsearch's limit of {FIELD_LIMIT}, it refuses every document with a new one")
     finish(f"{count} documents ({', '.join(f'{n} {m}' for m, n in sorted(modules.items()))}; "
            f"{', '.join(f'{n} from {o}' for o, n in sorted(origins.items()))}) "
            f"in {len(indices)} daily indices: valid JSON, every field mapped and of its type")

@@ -2,8 +2,12 @@
  * separate messages; this cache, keyed by (host, queue id), keeps what the from= line said
  * and adds it to each to= line (doc/fields.md, "Correlation").
  *
- * Bounded by entries (least recently used goes first) and by age; every stored text is
- * capped, so an entry's size is bounded too. One mutex guards the table: it is held only
+ * Bounded by entries and by age; every stored text is capped, so an entry's size is bounded
+ * too. When it is full, room is made by the host that holds the most entries (its least
+ * recently used entry goes): a host that floods the cache evicts its own entries, and a
+ * host holding no more than its fair share (maxEntries / hosts) loses none to the others.
+ * The hosts are kept in a list ordered by their number of entries, with the first and last
+ * host of each count, so that a count changing by one moves its host in constant time. One mutex guards the table: it is held only
  * for hashing and copying a few hundred bytes, never while building JSON or doing I/O.
  */
 #include <pthread.h>
@@ -28,9 +32,21 @@ struct facts {
 	const char *text[TEXT_FIELDS]; /* NULL: not known */
 };
 
+/* The entries of one MTA host (the part of the key before '\n'). */
+struct host {
+	struct host *chain;            /* next in the hosts' hash bucket */
+	struct host *bigger, *smaller; /* the list of hosts by entries, biggest first */
+	struct entry *newest, *oldest; /* this host's entries, by use */
+	size_t entries;
+	uint64_t hash;
+	char name[];
+};
+
 struct entry {
 	struct entry *chain;         /* next in the hash bucket */
-	struct entry *newer, *older; /* the LRU list */
+	struct entry *newer, *older; /* the LRU list of all entries (for their age) */
+	struct entry *host_newer, *host_older; /* the LRU list of its host */
+	struct host *host;
 	uint64_t hash;
 	time_t stored;
 	struct facts facts; /* texts point into data */
@@ -43,6 +59,10 @@ struct mn_correlator {
 	size_t nbuckets; /* a power of two */
 	struct entry *newest, *oldest;
 	size_t entries, max_entries;
+	struct host **host_buckets; /* nbuckets of them */
+	struct host *biggest, *smallest; /* the ends of the list of hosts by entries */
+	struct host **first_of, **last_of; /* [n]: the first and last host holding n entries */
+	size_t hosts;
 	long ttl;
 	struct mn_correlator_stats stats;
 };
@@ -56,13 +76,22 @@ struct mn_correlator *mn_correlator_new(size_t max_entries, long ttl_seconds)
 	while (c->nbuckets < max_entries && c->nbuckets < ((size_t)1 << 24))
 		c->nbuckets <<= 1;
 	c->buckets = calloc(c->nbuckets, sizeof *c->buckets);
-	if (!c->buckets)
+	c->host_buckets = calloc(c->nbuckets, sizeof *c->host_buckets);
+	c->first_of = calloc(max_entries + 1, sizeof *c->first_of);
+	c->last_of = calloc(max_entries + 1, sizeof *c->last_of);
+	if (!c->buckets || !c->host_buckets || !c->first_of || !c->last_of)
 		goto fail;
 	c->max_entries = max_entries;
 	c->ttl = ttl_seconds;
 	pthread_mutex_init(&c->lock, NULL);
 	return c;
 fail:
+	if (c) {
+		free(c->buckets);
+		free(c->host_buckets);
+		free(c->first_of);
+		free(c->last_of);
+	}
 	free(c);
 	return NULL;
 }
@@ -75,7 +104,14 @@ void mn_correlator_free(struct mn_correlator *c)
 		next = e->older;
 		free(e);
 	}
+	for (struct host *h = c->biggest, *next; h; h = next) {
+		next = h->smaller;
+		free(h);
+	}
 	free(c->buckets);
+	free(c->host_buckets);
+	free(c->first_of);
+	free(c->last_of);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -85,15 +121,22 @@ void mn_correlator_get_stats(struct mn_correlator *c, struct mn_correlator_stats
 	pthread_mutex_lock(&c->lock);
 	*stats = c->stats;
 	stats->entries = c->entries;
+	stats->hosts = c->hosts;
+	stats->biggest_host_entries = c->biggest ? c->biggest->entries : 0;
 	pthread_mutex_unlock(&c->lock);
+}
+
+static uint64_t hash_of_span(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
 }
 
 static uint64_t hash_of(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return hash_of_span(s, strlen(s));
 }
 
 /* ---- the table, called with the lock held ---------------------------------------------- */
@@ -121,6 +164,137 @@ static void push_newest(struct mn_correlator *c, struct entry *e)
 		c->oldest = e;
 }
 
+static void unlink_host_lru(struct entry *e)
+{
+	struct host *h = e->host;
+	if (e->host_newer)
+		e->host_newer->host_older = e->host_older;
+	else
+		h->newest = e->host_older;
+	if (e->host_older)
+		e->host_older->host_newer = e->host_newer;
+	else
+		h->oldest = e->host_newer;
+}
+
+static void push_host_newest(struct entry *e)
+{
+	struct host *h = e->host;
+	e->host_newer = NULL;
+	e->host_older = h->newest;
+	if (h->newest)
+		h->newest->host_newer = e;
+	h->newest = e;
+	if (!h->oldest)
+		h->oldest = e;
+}
+
+/* ---- the hosts by entries ------------------------------------------------------------------ */
+
+static void unlink_host(struct mn_correlator *c, struct host *h)
+{
+	if (h->bigger)
+		h->bigger->smaller = h->smaller;
+	else
+		c->biggest = h->smaller;
+	if (h->smaller)
+		h->smaller->bigger = h->bigger;
+	else
+		c->smallest = h->bigger;
+}
+
+/* Puts h between two neighbours (NULL: that end of the list). */
+static void link_host_between(struct mn_correlator *c, struct host *h, struct host *bigger, struct host *smaller)
+{
+	h->bigger = bigger;
+	h->smaller = smaller;
+	if (bigger)
+		bigger->smaller = h;
+	else
+		c->biggest = h;
+	if (smaller)
+		smaller->bigger = h;
+	else
+		c->smallest = h;
+}
+
+/* Takes h out of the run of hosts with its count (the list stays where it is). */
+static void leave_run(struct mn_correlator *c, struct host *h)
+{
+	size_t n = h->entries;
+	if (c->first_of[n] == h)
+		c->first_of[n] = h->smaller && h->smaller->entries == n ? h->smaller : NULL;
+	if (c->last_of[n] == h)
+		c->last_of[n] = h->bigger && h->bigger->entries == n ? h->bigger : NULL;
+}
+
+static void count_up(struct mn_correlator *c, struct host *h)
+{
+	leave_run(c, h);
+	struct host *first = c->first_of[h->entries];
+	if (first) { /* others keep the count: h goes before them */
+		unlink_host(c, h);
+		link_host_between(c, h, first->bigger, first);
+	}
+	h->entries++;
+	c->last_of[h->entries] = h;
+	if (!c->first_of[h->entries])
+		c->first_of[h->entries] = h;
+}
+
+static void count_down(struct mn_correlator *c, struct host *h)
+{
+	leave_run(c, h);
+	struct host *last = c->last_of[h->entries];
+	if (last) { /* others keep the count: h goes after them */
+		unlink_host(c, h);
+		link_host_between(c, h, last, last->smaller);
+	}
+	h->entries--;
+	if (h->entries) {
+		c->first_of[h->entries] = h;
+		if (!c->last_of[h->entries])
+			c->last_of[h->entries] = h;
+	}
+}
+
+static struct host **host_slot_of(struct mn_correlator *c, const char *name, size_t len, uint64_t hash)
+{
+	struct host **slot = &c->host_buckets[hash & (c->nbuckets - 1)];
+	while (*slot && ((*slot)->hash != hash || strncmp((*slot)->name, name, len) != 0 || (*slot)->name[len]))
+		slot = &(*slot)->chain;
+	return slot;
+}
+
+/* The host of a key ("host\nqid"), made when new: with no entries, the last of the list. */
+static struct host *host_of(struct mn_correlator *c, const char *key)
+{
+	const char *end = strchr(key, '\n');
+	size_t len = end ? (size_t)(end - key) : strlen(key);
+	uint64_t hash = hash_of_span(key, len);
+	struct host **slot = host_slot_of(c, key, len, hash);
+	if (*slot)
+		return *slot;
+	struct host *h = calloc(1, sizeof *h + len + 1);
+	if (!h)
+		return NULL;
+	memcpy(h->name, key, len);
+	h->hash = hash;
+	*slot = h;
+	link_host_between(c, h, c->smallest, NULL);
+	c->hosts++;
+	return h;
+}
+
+static void drop_host(struct mn_correlator *c, struct host *h)
+{
+	struct host **slot = host_slot_of(c, h->name, strlen(h->name), h->hash);
+	*slot = h->chain;
+	unlink_host(c, h);
+	c->hosts--;
+	free(h);
+}
+
 static struct entry **slot_of(struct mn_correlator *c, const char *key, uint64_t hash)
 {
 	struct entry **slot = &c->buckets[hash & (c->nbuckets - 1)];
@@ -134,6 +308,10 @@ static void remove_entry(struct mn_correlator *c, struct entry *e)
 	struct entry **slot = slot_of(c, e->facts.text[KEY], e->hash);
 	*slot = e->chain;
 	unlink_lru(c, e);
+	unlink_host_lru(e);
+	count_down(c, e->host);
+	if (!e->host->entries)
+		drop_host(c, e->host);
 	c->entries--;
 	free(e);
 }
@@ -143,23 +321,32 @@ static bool expired(const struct mn_correlator *c, const struct entry *e, time_t
 	return c->ttl > 0 && now - e->stored > c->ttl;
 }
 
-/* Takes e (allocated by the caller) into the table, replacing an entry of the same key. */
+/* Takes e (allocated by the caller) into the table, replacing an entry of the same key;
+ * frees it when there is no memory for a new host. */
 static void insert(struct mn_correlator *c, struct entry *e, time_t now)
 {
 	struct entry **slot = slot_of(c, e->facts.text[KEY], e->hash);
 	if (*slot)
 		remove_entry(c, *slot);
-	while (c->oldest && (c->entries >= c->max_entries || expired(c, c->oldest, now))) {
-		if (expired(c, c->oldest, now))
-			c->stats.expired++;
-		else
-			c->stats.evictions++;
+	while (c->oldest && expired(c, c->oldest, now)) {
+		c->stats.expired++;
 		remove_entry(c, c->oldest);
+	}
+	while (c->entries >= c->max_entries) { /* the host with the most entries makes room */
+		c->stats.evictions++;
+		remove_entry(c, c->biggest->oldest);
+	}
+	e->host = host_of(c, e->facts.text[KEY]);
+	if (!e->host) {
+		free(e);
+		return;
 	}
 	slot = slot_of(c, e->facts.text[KEY], e->hash);
 	e->chain = NULL;
 	*slot = e;
 	push_newest(c, e);
+	push_host_newest(e);
+	count_up(c, e->host);
 	c->entries++;
 }
 
@@ -348,6 +535,8 @@ static bool recall(struct mn_correlator *c, const char *key, struct facts *f, ch
 		}
 		unlink_lru(c, e);
 		push_newest(c, e);
+		unlink_host_lru(e);
+		push_host_newest(e);
 		found = true;
 	}
 	pthread_mutex_unlock(&c->lock);

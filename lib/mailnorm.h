@@ -50,9 +50,11 @@ struct mn_correlator;
 
 struct mn_correlator_stats {
 	uint64_t entries;    /* now in the cache */
-	uint64_t evictions;  /* dropped for room (least recently used first) */
+	uint64_t evictions;  /* dropped for room: the least recently used of the host with the most */
 	uint64_t expired;    /* dropped for age */
 	uint64_t correlated; /* to= lines enriched */
+	uint64_t hosts;      /* MTA hosts with entries now */
+	uint64_t biggest_host_entries; /* the entries of the host that has the most now */
 };
 
 /* ttl_seconds <= 0: entries never expire. NULL when out of memory or max_entries is 0. */

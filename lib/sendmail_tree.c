@@ -309,11 +309,11 @@ static void store_pair(struct mn_tree *tree, struct facts *f, struct mn_kv kv)
 		mn_tree_set_span(tree, sendmail, mn_key("status"), status_word(v, &detail));
 		break;
 	}
-	case KEY_STRING: /* an unknown key's value is a number if it looks like one */
-		if (!known && mn_parse_int(v, &n))
-			mn_tree_set_int(tree, sendmail, field, n);
-		else
+	case KEY_STRING:
+		if (known)
 			mn_tree_set_span(tree, sendmail, field, v);
+		else if (!mn_tree_put_other(tree, sendmail, field, v))
+			add_unparsed_pair(tree, kv);
 		break;
 	}
 	if (known && known->fact != NO_FACT)

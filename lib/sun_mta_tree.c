@@ -378,8 +378,9 @@ static void put_header(const struct context *c, mn_span name, mn_span value)
 		mn_tree_put_span(c->tree, "email.subject", value);
 }
 
-/* An XML attribute with no field of its own: sun_mta.<name>, its name lower-cased and
- * anything but letters and digits made '_'; longer names stay in "unparsed". */
+/* An XML attribute with no field of its own: sun_mta.other.<name>, its name lower-cased and
+ * anything but letters and digits made '_'; longer names, and names beyond
+ * MN_MAX_OTHER_KEYS, stay in "unparsed". */
 #define MAX_ATTRIBUTE_NAME 55
 
 static void put_attribute(const struct context *c, const struct mn_sun_item *it)
@@ -392,7 +393,8 @@ static void put_attribute(const struct context *c, const struct mn_sun_item *it)
 	}
 	for (size_t i = 0; i < name.len; i++)
 		key[i] = isalnum((unsigned char)name.p[i]) ? (char)tolower((unsigned char)name.p[i]) : '_';
-	mn_tree_set_span(c->tree, c->sun_mta, mn_key_span(mn_span_make(key, name.len)), it->value);
+	if (!mn_tree_put_other(c->tree, c->sun_mta, mn_key_span(mn_span_make(key, name.len)), it->value))
+		mn_tree_add_unparsed(c->tree, it->value);
 }
 
 /* Fields kept as they are, under sun_mta. */

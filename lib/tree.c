@@ -259,6 +259,20 @@ void mn_tree_set_true(struct mn_tree *t, mn_node_id parent, struct mn_key key)
 	mn_tree_add(t, parent, key, MN_NODE_TRUE);
 }
 
+bool mn_tree_put_other(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value)
+{
+	mn_node_id other = child(t, parent, mn_span_make("other", 5), "other", MN_NODE_OBJECT, false);
+	if (!other)
+		return !t->failed;
+	unsigned n = 0;
+	for (mn_node_id id = t->nodes[other].v.children.first; id; id = t->nodes[id].next)
+		n++;
+	if (n >= MN_MAX_OTHER_KEYS && !find_child(t, other, key.name))
+		return false;
+	mn_tree_set_span(t, other, key, value);
+	return true;
+}
+
 void mn_tree_put_span_in(struct mn_tree *t, mn_node_id base, const char *path, mn_span value)
 {
 	struct mn_node *n = value_at(t, base, path, MN_NODE_STRING);

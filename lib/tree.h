@@ -111,6 +111,12 @@ mn_node_id mn_tree_parent_of(struct mn_tree *t, mn_span path, mn_span *leaf);
 void mn_tree_set_span(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value);
 void mn_tree_set_int(struct mn_tree *t, mn_node_id parent, struct mn_key key, int64_t value);
 void mn_tree_set_true(struct mn_tree *t, mn_node_id parent, struct mn_key key);
+/* PARENT.other.KEY = VALUE, a string: a key the line chose itself is kept apart from the
+ * module's fields, so that it never replaces one or changes its type. At most
+ * MN_MAX_OTHER_KEYS per object: false when full, and the caller keeps the pair in
+ * "unparsed". */
+#define MN_MAX_OTHER_KEYS 32
+bool mn_tree_put_other(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value);
 /* Appends to the array member key of parent, creating it. */
 void mn_tree_append_at(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value);
 /* The same unless the array already holds the value (related.ip, related.hosts). */

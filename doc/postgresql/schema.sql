@@ -7,7 +7,8 @@
 --   psql -d mail -f schema.sql
 
 -- Conversions that give NULL instead of an error. The INSERT of rsyslog.conf uses them:
--- ompgsql retries a failing statement for ever, so no value of a log line may make it fail.
+-- a statement that fails loses its line (README.md, "What can still be lost"), so no value
+-- of a log line may make it fail.
 CREATE FUNCTION mail_timestamptz(value text) RETURNS timestamptz
     LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -40,12 +41,26 @@ CREATE FUNCTION mail_text_array(value jsonb) RETURNS text[]
          WITH ORDINALITY AS e(element, n)
 $$;
 
+-- The value of an indexed column: its first 255 characters. A btree index entry may not
+-- exceed about 2700 bytes, and a Message-ID, an address or a host name of that length is
+-- the sender's choice; the tree keeps the whole value.
+CREATE FUNCTION mail_key(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT left(value, 255) $$;
+
+CREATE FUNCTION mail_key_array(value jsonb) RETURNS text[]
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT array_agg(mail_key(element) ORDER BY n)
+    FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(value) = 'array' THEN value END)
+         WITH ORDINALITY AS e(element, n)
+$$;
+
 CREATE TABLE mail_event (
     id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    line_id             uuid NOT NULL UNIQUE,  -- rsyslog's id of the line: a line sent twice is stored once
     logged_at           timestamptz NOT NULL,  -- when it happened: the Sun entry's time, a maillog line's
                                                -- RFC 3339 header time, else the syslog time
     received_at         timestamptz NOT NULL,  -- when rsyslog received the line
-    host                text NOT NULL,         -- the MTA host
+    host                text NOT NULL,         -- the MTA host (indexed columns: the first 255 characters)
     program             text,                  -- syslog program (sendmail, sm-mta, imta ...)
     module              text NOT NULL,         -- event.module: sendmail or sun_mta
     action              text NOT NULL,         -- event.action: queued, delivered, deferred, bounced, rejected ...

@@ -78,6 +78,7 @@ typedef struct _instanceData {
 	STATSCOUNTER_DEF(ctrFailed, mutCtrFailed)
 	/* copied from the correlator when impstats reads them */
 	intctr_t ctrCorrelated, ctrCacheEntries, ctrCacheEvictions, ctrCacheExpired;
+	intctr_t ctrCacheHosts, ctrCacheBiggestHost;
 } instanceData;
 
 /* A loaded set of rules and the number of holders (the action and its workers). */
@@ -576,6 +577,8 @@ readStatsNotifier(statsobj_t *const stats, void *const ctx)
 	pData->ctrCacheEntries = cache.entries;
 	pData->ctrCacheEvictions = cache.evictions;
 	pData->ctrCacheExpired = cache.expired;
+	pData->ctrCacheHosts = cache.hosts;
+	pData->ctrCacheBiggestHost = cache.biggest_host_entries;
 }
 
 /* impstats: one object per action, named by statsName (default "mmmailnorm"). */
@@ -592,6 +595,8 @@ setupStats(instanceData *const pData)
 		{ "cache.entries", &pData->ctrCacheEntries, CTR_FLAG_NONE },
 		{ "cache.evictions", &pData->ctrCacheEvictions, CTR_FLAG_NONE },
 		{ "cache.expired", &pData->ctrCacheExpired, CTR_FLAG_NONE },
+		{ "cache.hosts", &pData->ctrCacheHosts, CTR_FLAG_NONE },
+		{ "cache.biggest_host", &pData->ctrCacheBiggestHost, CTR_FLAG_NONE },
 	};
 	STATSCOUNTER_INIT(pData->ctrSendmail, pData->mutCtrSendmail);
 	STATSCOUNTER_INIT(pData->ctrSunMta, pData->mutCtrSunMta);

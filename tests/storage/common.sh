@@ -38,6 +38,19 @@ cli_trees() {
 	[ -s "$1" ] || fail "mailnorm produced no trees"
 }
 
+# sendmail_from_lines N FILE: N syslog lines of sendmail from= lines, queue ids
+# qD0000000000 on.
+sendmail_from_lines() {
+	$PYTHON3 - "$1" "$2" <<'EOF'
+import sys
+with open(sys.argv[2], "w") as f:
+    for n in range(int(sys.argv[1])):
+        f.write(f"<22>Dec  5 03:00:00 mx1.example.net sm-mta[4242]: qD{n:010d}: from=<a@example.org>, "
+                f"size=1, class=0, nrcpts=1, msgid=<{n}@example.org>, proto=ESMTP, daemon=MTA, "
+                f"relay=client.example.net [192.0.2.10]\n")
+EOF
+}
+
 # send_udp PORT FILE: each line of FILE as one datagram to 127.0.0.1:PORT.
 send_udp() {
 	$PYTHON3 -c '
@@ -58,7 +71,8 @@ send_tcp_port() {
 
 # shipped_conf SHIPPED COUNT [SED_EXPRESSION...]: SHIPPED as the test runs it, in
 # $TEST_DIR/rsyslog.conf: the built module, the test's work directory ($TEST_DIR/spool),
-# input files ($TEST_DIR/maillog, $TEST_DIR/mail.log_current) and ports ($tcp_port,
+# input files ($TEST_DIR/maillog, $TEST_DIR/mail.log_current), the file of cut lines
+# ($TEST_DIR/cut-lines.log) and ports ($tcp_port,
 # $udp_port), and what the sed expressions substitute. Fails unless exactly COUNT lines
 # changed (the shipped file changed: the test must follow) and none of the shipped file's
 # hosts, ports and paths is left.
@@ -69,6 +83,7 @@ shipped_conf() {
 	sed -e "s|module(load=\"mmmailnorm\")|module(load=\"$MMMAILNORM\")|" \
 		-e "s|\"/var/spool/rsyslog\"|\"$TEST_DIR/spool\"|g" \
 		-e "s|file=\"/var/log/mail.log\"|file=\"$TEST_DIR/maillog\"|" \
+		-e "s|file=\"/var/log/mail-cut-lines.log\"|file=\"$TEST_DIR/cut-lines.log\"|" \
 		-e "s|file=\"/opt/sun/comms/messaging64/log/mail.log_current\"|file=\"$TEST_DIR/mail.log_current\"|" \
 		-e "/type=\"imtcp\"/s|port=\"514\"|port=\"$tcp_port\"|" \
 		-e "/type=\"imudp\"/s|port=\"514\"|port=\"$udp_port\"|" \
@@ -80,4 +95,22 @@ shipped_conf() {
 		fail "a host, port or path of $shipped was not substituted"
 	"$RSYSLOGD" -N1 -f "$TEST_DIR/rsyslog.conf" >"$TEST_DIR/validate.out" 2>&1 ||
 		fail "rsyslogd -N1 rejects the configuration: $(cat "$TEST_DIR/validate.out")"
+}
+
+# rate N CONDITION...: for the *_rate.sh scripts: starts rsyslogd, sends $TEST_DIR/lines
+# (N lines) to $tcp_port, waits until CONDITION holds and prints lines/s and rsyslogd's CPU
+# time (user + system, all threads) per line.
+rate() {
+	local n=$1 t0 t1 cpu
+	shift
+	start_rsyslogd
+	sleep 1
+	t0=$(date +%s.%N)
+	send_tcp_port "$tcp_port" "$TEST_DIR/lines"
+	TIMEOUT_SECONDS=600 wait_for "$n lines stored" "$@"
+	t1=$(date +%s.%N)
+	cpu=$(awk '{ print $14 + $15 }' "/proc/$RSYSLOGD_PID/stat")
+	stop_rsyslogd
+	echo "RATE $shipped: $n lines in $(echo "$t1 - $t0" | bc) s: $(echo "$n / ($t1 - $t0)" | bc)/s," \
+		"rsyslogd CPU $(echo "scale=1; $cpu * 1000000 / $(getconf CLK_TCK) / $n" | bc) µs per line"
 }

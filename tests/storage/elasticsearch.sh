@@ -16,12 +16,7 @@
 #   inputs, is in the mapping with its type.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 . "$srcdir/tests/storage/common.sh"
-
-shipped="$srcdir/doc/elasticsearch/rsyslog.conf"
-printf 'module(load="omelasticsearch")\naction(type="omfile" file="/dev/null")\n' >"$TEST_DIR/probe.conf"
-"$RSYSLOGD" -N1 -f "$TEST_DIR/probe.conf" >"$TEST_DIR/probe.out" 2>&1 ||
-	skip "rsyslogd cannot load omelasticsearch: install the package rsyslog-elasticsearch (./setup.sh does)"
-command -v openssl >/dev/null || skip "no openssl for the test's certificate: install openssl (./setup.sh does)"
+. "$srcdir/tests/storage/es_setup.sh"
 
 # --- static checks: the mapping covers the documentation and what the parser emits -------
 $CHECK_STORAGE documented "$MAPPING" "$srcdir/doc/fields.md"
@@ -34,47 +29,6 @@ expected=$($CHECK_STORAGE feeds "$TEST_DIR" "$srcdir/tests/golden")
 reject_marker=refuse-me@example.org
 echo "<22>Nov 22 10:00:00 mx9 sm-mta[99]: k9LE1v98009999: to=<$reject_marker>, delay=00:00:01, mailer=esmtp, pri=1, dsn=2.0.0, stat=Sent (ok)" >>"$TEST_DIR/tcp"
 
-# Elasticsearch's certificate: the config names the CA file, and a self-signed certificate
-# is its own CA.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-	-keyout "$TEST_DIR/es.key" -out "$TEST_DIR/ca.crt" >"$TEST_DIR/openssl.log" 2>&1 ||
-	fail "openssl could not make a certificate: $(cat "$TEST_DIR/openssl.log")"
-
-# --- the shipped configuration, with the test's hosts, ports and paths -------------------
-es_port=$(free_port tcp)
-tcp_port=$(free_port tcp)
-udp_port=$(free_port udp)
-shipped_conf "$shipped" 10 \
-	-e "s|\"/etc/elasticsearch/certs/http_ca.crt\"|\"$TEST_DIR/ca.crt\"|" \
-	-e "s|errorFile=\"/var/log/mail-elasticsearch-errors.json\"|errorFile=\"$TEST_DIR/es-errors.json\"|" \
-	-e "s|server=\[\"localhost\"\] serverport=\"9200\"|server=[\"127.0.0.1\"] serverport=\"$es_port\"|"
-
-# The credentials the config gives.
-es_user=$(sed -n 's/.*uid="\([^"]*\)".*/\1/p' "$shipped")
-es_password=$(sed -n 's/.*pwd="\([^"]*\)".*/\1/p' "$shipped")
-
-RECEIVER_PID=
-start_receiver() {
-	rm -f "$TEST_DIR/es.port"
-	"$PYTHON3" "$STORAGE_DIR/es_receiver.py" --port "$es_port" --port-file "$TEST_DIR/es.port" \
-		--out "$TEST_DIR/bulk.jsonl" --log "$TEST_DIR/es.log" --cert "$TEST_DIR/ca.crt" \
-		--key "$TEST_DIR/es.key" --user "$es_user" --password "$es_password" \
-		--reject "$reject_marker" >>"$TEST_DIR/es.log" 2>&1 &
-	RECEIVER_PID=$!
-	wait_for "the Elasticsearch stand-in to listen" test -s "$TEST_DIR/es.port"
-}
-stop_receiver() {
-	if [ -n "$RECEIVER_PID" ]; then
-		kill "$RECEIVER_PID" 2>/dev/null || true
-		wait "$RECEIVER_PID" 2>/dev/null || true
-		RECEIVER_PID=
-	fi
-}
-trap 'status=$?; stop_receiver; [ "$status" -eq 0 ] || { echo "--- es.log"; tail -n 30 "$TEST_DIR/es.log" 2>/dev/null; }; (exit $status); finish' EXIT
-
-export TZ=UTC
-
 # --- Elasticsearch is down when rsyslogd starts and the lines come -----------------------
 start_rsyslogd
 send_tcp_port "$tcp_port" "$TEST_DIR/tcp"
@@ -83,7 +37,7 @@ sleep 3
 [ ! -s "$TEST_DIR/bulk.jsonl" ] || fail "documents arrived while Elasticsearch was down?"
 
 # --- then it is up: the action retries (action.resumeInterval) and sends everything ------
-start_receiver
+start_receiver --reject "$reject_marker"
 total=$((expected + 1))
 wait_for "$expected documents at the Elasticsearch stand-in (has $(line_count "$TEST_DIR/bulk.jsonl"))" \
 	has_lines "$TEST_DIR/bulk.jsonl" "$expected"

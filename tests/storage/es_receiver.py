@@ -11,14 +11,28 @@ Everything else gets 404. HTTPS with the given certificate, and HTTP basic
 authentication (401 without the right user and password), as Elasticsearch 8 does by
 default.
 
-Every bulk item is appended to OUT as one JSON line {"action": <action line, parsed
-when it is JSON, else the text>, "document": <document line as text>}, before the
-answer is sent. A document containing REJECT (--reject) is refused the way Elasticsearch
-refuses a document that does not fit the mapping (status 400, mapper_parsing_exception),
-and appended to OUT.rejected instead. Requests are logged to LOG.
+It validates like Elasticsearch 8:
+- the body is NDJSON ending in a newline; every action line must be a JSON object (strict
+  UTF-8) with one operation (index or create) whose value is an object, else the whole
+  request fails (400, no "items": Elasticsearch parses every action line before it
+  indexes anything);
+- a document must be strict UTF-8 and JSON without duplicate keys, else its item fails
+  (400, document_parsing_exception);
+- "create" with an _id that the index has: the item fails (409,
+  version_conflict_engine_exception); documents are stored by (_index, _id).
+Every stored document is appended to OUT as one JSON line {"action": <the action line,
+parsed>, "document": <the document line as text>}, before the answer is sent. A
+document containing REJECT (--reject) is refused the way Elasticsearch refuses a document
+that does not fit the mapping (status 400, mapper_parsing_exception); refused documents
+are appended to OUT.rejected. --fail N --fail-status S (429 or 503) answers the first N
+_bulk requests with that whole-request error (cluster_block_exception /
+es_rejected_execution_exception, no "items"), storing nothing; --drop N stores the
+documents of the first N _bulk requests and then closes the connection without an answer
+(a reply lost on the way: the sender retries what was stored). Requests are logged to LOG.
 
 Usage: es_receiver.py --port-file F --out F --log F --cert F --key F --user U
-       --password P [--reject TEXT] [--port N]   (N 0, the default: any free port)
+       --password P [--reject TEXT] [--fail N --fail-status S] [--drop N] [--port N]
+       (N 0, the default for --port: any free port)
 """
 import argparse
 import base64
@@ -33,8 +47,19 @@ parser = argparse.ArgumentParser()
 for name in ("port-file", "out", "log", "cert", "key", "user", "password"):
     parser.add_argument("--" + name, required=True)
 parser.add_argument("--reject", default=None)
+parser.add_argument("--fail", type=int, default=0)
+parser.add_argument("--fail-status", type=int, default=503, choices=(429, 503))
+parser.add_argument("--drop", type=int, default=0)
 parser.add_argument("--port", type=int, default=0)
 args = parser.parse_args()
+stored_ids = set()
+bulk_requests = [0]
+WHOLE_REQUEST_ERRORS = {
+    503: {"type": "cluster_block_exception",
+          "reason": "blocked by: [SERVICE_UNAVAILABLE/2/no master];"},
+    429: {"type": "es_rejected_execution_exception",
+          "reason": "rejected execution of coordinating operation"},
+}
 
 lock = threading.Lock()
 expected_auth = "Basic " + base64.b64encode(f"{args.user}:{args.password}".encode()).decode()
@@ -46,9 +71,32 @@ def log(text):
 
 
 def append(path, record):
-    with lock, open(path, "a", encoding="utf-8", errors="surrogateescape") as f:
+    with lock, open(path, "a", encoding="utf-8") as f:
         f.write(json.dumps(record, ensure_ascii=False) + "\n")
         f.flush()
+
+
+def no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("Duplicate field")
+    return dict(pairs)
+
+
+def strict_json(raw):
+    """raw bytes -> the JSON value, as Elasticsearch reads it; ValueError otherwise."""
+    return json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicates)
+
+
+def bulk_action(raw):
+    """(operation, metadata) of an action line; ValueError when it is malformed."""
+    action = strict_json(raw)
+    if not isinstance(action, dict) or len(action) != 1:
+        raise ValueError("expected one operation")
+    (op, meta), = action.items()
+    if op not in ("index", "create") or not isinstance(meta, dict):
+        raise ValueError(f"unknown operation {op!r}")
+    return op, meta
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -112,48 +160,64 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(406, json.dumps({"error": f"Content-Type {content_type!r} not supported",
                                         "status": 406}))
             return
-        text = body.decode("utf-8", errors="surrogateescape")
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        else:
+        with lock:
+            bulk_requests[0] += 1
+            number = bulk_requests[0]
+        if number <= args.fail:
+            error = dict(WHOLE_REQUEST_ERRORS[args.fail_status], root_cause=[WHOLE_REQUEST_ERRORS[args.fail_status]])
+            log(f"bulk: request {number} refused whole ({args.fail_status})")
+            self.reply(args.fail_status, json.dumps({"error": error, "status": args.fail_status}))
+            return
+        if not body.endswith(b"\n"):
             self.reply(400, json.dumps({"error": {"type": "illegal_argument_exception",
                                                   "reason": "The bulk request must be terminated by a newline [\\n]"},
                                         "status": 400}))
             return
-        items, errors = [], False
+        lines = body[:-1].split(b"\n")
+        actions = []
         for i in range(0, len(lines), 2):
-            action_text = lines[i]
-            document = lines[i + 1] if i + 1 < len(lines) else None
             try:
-                action = json.loads(action_text)
-            except ValueError:
-                action = action_text
-            op = next(iter(action), "index") if isinstance(action, dict) and action else "index"
-            meta = action.get(op, {}) if isinstance(action, dict) else {}
-            index = meta.get("_index", "") if isinstance(meta, dict) else ""
-            result = {"_index": index, "_id": f"doc{i // 2}", "_version": 1}
-            rejected = args.reject is not None and document is not None and args.reject in document
+                actions.append(bulk_action(lines[i]))
+            except ValueError as e:
+                reason = f"Malformed action/metadata line [{i + 1}]: {e}"
+                log(f"bulk: request {number} refused whole: {reason}")
+                self.reply(400, json.dumps({"error": {"type": "illegal_argument_exception", "reason": reason},
+                                            "status": 400}))
+                return
+        items, errors = [], False
+        for n, (op, meta) in enumerate(actions):
+            raw = lines[2 * n + 1] if 2 * n + 1 < len(lines) else b""
+            index, doc_id = meta.get("_index", ""), meta.get("_id") or f"auto{number}-{n}"
+            result = {"_index": index, "_id": doc_id, "_version": 1}
+            record = {"action": {op: meta}, "document": raw.decode("utf-8", errors="replace")}
             try:
-                json.loads(document) if document is not None else None
-                valid = document is not None
-            except ValueError:
-                valid = False
-            if rejected or not valid:
+                strict_json(raw)
+                refusal = None
+            except (ValueError, UnicodeDecodeError) as e:
+                refusal = (400, "document_parsing_exception", f"failed to parse: {e}")
+            if refusal is None and args.reject is not None and args.reject.encode() in raw:
+                refusal = (400, "mapper_parsing_exception", "refused by the test (--reject)")
+            if refusal is None and (index, doc_id) in stored_ids:
+                refusal = (409, "version_conflict_engine_exception",
+                           f"[{doc_id}]: version conflict, document already exists")
+            if refusal:
                 errors = True
-                result.update({"status": 400, "error": {
-                    "type": "mapper_parsing_exception",
-                    "reason": "failed to parse" if not valid else "refused by the test (--reject)"}})
-                append(args.out + ".rejected", {"action": action, "document": document})
-                if not valid:
-                    append(args.out, {"action": action, "document": document})
+                status, kind, reason = refusal
+                result.update({"status": status, "error": {"type": kind, "reason": reason}})
+                append(args.out + ".rejected", dict(record, status=status))
             else:
+                stored_ids.add((index, doc_id))
                 result.update({"result": "created", "status": 201,
                                "_shards": {"total": 1, "successful": 1, "failed": 0},
                                "_seq_no": 0, "_primary_term": 1})
-                append(args.out, {"action": action, "document": document})
+                append(args.out, record)
             items.append({op: result})
-        log(f"bulk: {len(items)} items, errors={errors}")
+        log(f"bulk: request {number}: {len(items)} items, errors={errors}")
+        if number <= args.fail + args.drop and number > args.fail:
+            log(f"bulk: request {number}: connection closed without an answer")
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         self.reply(200, json.dumps({"took": 1, "errors": errors, "items": items}))
 
 

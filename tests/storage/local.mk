@@ -1,9 +1,16 @@
 # Storage: the shipped Elasticsearch and PostgreSQL configurations, run as they are
 # (doc/elasticsearch/, doc/postgresql/), and the ECS check of the field names.
-TESTS += tests/storage/elasticsearch.sh tests/storage/ecs.sh tests/storage/postgresql.sh
+TESTS += tests/storage/elasticsearch.sh tests/storage/ecs.sh tests/storage/postgresql.sh \
+	tests/storage/postgresql-hostile.sh tests/storage/elasticsearch-hostile.sh \
+	tests/storage/elasticsearch-shutdown.sh
 EXTRA_DIST += \
 	tests/storage/common.sh \
 	tests/storage/es_receiver.py \
+	tests/storage/es_setup.sh \
+	tests/storage/hostile.py \
+	tests/storage/pg_server.sh \
+	tests/storage/pg_rate.sh \
+	tests/storage/es_rate.sh \
 	tests/storage/pg_scenario.py \
 	tests/storage/storage_check.py \
 	doc/elasticsearch/README.md \

@@ -3,17 +3,18 @@
 
 Every type check reads doc/elasticsearch/index-template.json, so the mapping and the
 checks cannot drift apart: a field is "mapped" when the mapping names it (properties),
-or when it is new under an object whose "dynamic" is true and a dynamic template of the
-mapping matches its path.
+or when it is under a "flattened" field (a string at any depth), or when it is new under an
+object whose "dynamic" is true and a dynamic template of the mapping matches its path.
 
   storage_check.py trees MAPPING JSONL...
         every tree (one JSON object per line, e.g. mailnorm's output) fits the mapping
   storage_check.py documented MAPPING FIELDS_MD
         every field doc/fields.md names is mapped explicitly, with the type it documents
   storage_check.py bulk MAPPING RECORDED EXPECTED_COUNT
-        the bulk items es_receiver.py recorded: the action lines (index, no _type, the
-        daily index of @timestamp) and the documents (valid JSON without duplicate keys,
-        every field mapped and of the mapping's type, the fields the template adds)
+        the bulk items es_receiver.py recorded: the action lines (create with an _id, no
+        _type, the daily index of @timestamp) and the documents (valid JSON without duplicate keys,
+        every field mapped and of the mapping's type, the fields the template adds, no
+        more fields than Elasticsearch's limit of 1000 with what dynamic templates add)
   storage_check.py ecs ECS_FLAT_JSON MAPPING JSONL...
         every field outside sendmail.*, sun_mta.*, smtp.* and unparsed, in the trees and
         in the mapping, exists in ECS with a compatible type (and the mapping's type is
@@ -87,6 +88,16 @@ def load_mapping(path):
     return template["template"]["mappings"]
 
 
+FIELD_LIMIT = 1000  # index.mapping.total_fields.limit, Elasticsearch's default
+
+
+def mapped_field_count(mapping):
+    """The fields and objects MAPPING defines, multi-fields included, as Elasticsearch
+    counts them toward FIELD_LIMIT."""
+    return sum(1 + mapped_field_count(m) + len(m.get("fields", {}))
+               for m in mapping.get("properties", {}).values())
+
+
 def is_object_mapping(m):
     return "properties" in m or m.get("type") in (None, "object")
 
@@ -97,6 +108,9 @@ def resolve(mappings, path):
     node = mappings
     dynamic = mappings.get("dynamic", True)
     for i, key in enumerate(path):
+        if node.get("type") == "flattened":
+            # one field for all its keys: every leaf value is indexed as a keyword
+            return "field", {"type": "keyword"}, "flattened " + ".".join(path[:i])
         props = node.get("properties", {})
         if key in props:
             node = props[key]
@@ -228,9 +242,11 @@ def cmd_trees(mapping_path, *jsonl):
                 continue  # a line no format recognised
             count += 1
             check_tree(mappings, tree, where, stats)
-    dynamic = sorted(p for p, how in stats.items() if how != "explicit")
+    dynamic = sorted(p for p, how in stats.items() if how.startswith("dynamic"))
+    flattened = sorted({how.split()[1] for how in stats.values() if how.startswith("flattened")})
     finish(f"{count} trees, {len(stats)} distinct fields, all mapped with their types"
-           + (f" ({len(dynamic)} by a dynamic template: {', '.join(dynamic)})" if dynamic else ""))
+           + (f" ({len(dynamic)} by a dynamic template: {', '.join(dynamic)})" if dynamic else "")
+           + (f" (keys of the flattened fields {', '.join(flattened)} included)" if flattened else ""))
 
 
 FIELD_ROOTS = {"event", "email", "source", "destination", "related", "tls", "user", "smtp",
@@ -316,16 +332,18 @@ def cmd_documented(mapping_path, fields_md):
 
 def cmd_bulk(mapping_path, recorded, expected_count):
     mappings = load_mapping(mapping_path)
-    count, modules, indices, origins = 0, Counter(), Counter(), Counter()
+    count, modules, indices, origins, stats = 0, Counter(), Counter(), Counter(), {}
     for where, item in read_jsonl(recorded):
         count += 1
         action, document = item["action"], item["document"]
-        if not isinstance(action, dict) or list(action) != ["index"]:
-            problem(f"{where}: action line {json.dumps(action)} is not {{\"index\": {{...}}}}")
+        if not isinstance(action, dict) or list(action) != ["create"]:
+            problem(f"{where}: action line {json.dumps(action)} is not {{\"create\": {{...}}}}")
             continue
-        meta = action["index"]
+        meta = action["create"]
         if "_type" in meta:
             problem(f"{where}: action line has _type (Elasticsearch 8 rejects it): {json.dumps(meta)}")
+        if not re.fullmatch(r"[0-9A-F]{32}", meta.get("_id", "")):
+            problem(f"{where}: action line has no _id of rsyslog's uuid: {json.dumps(meta)}")
         index = meta.get("_index", "")
         if not re.fullmatch(r"mail-\d{4}\.\d{2}\.\d{2}", index):
             problem(f"{where}: index {index!r} is not mail-YYYY.MM.DD")
@@ -337,7 +355,7 @@ def cmd_bulk(mapping_path, recorded, expected_count):
         if not isinstance(doc, dict):
             problem(f"{where}: document is not a JSON object")
             continue
-        check_tree(mappings, doc, where)
+        check_tree(mappings, doc, where, stats)
         ts = doc.get("@timestamp", "")
         if not valid_date(ts):
             problem(f"{where}: @timestamp {ts!r} is not an RFC 3339 date")
@@ -352,8 +370,9 @@ def cmd_bulk(mapping_path, recorded, expected_count):
             problem(f"{where}: no host.name")
         syslog = doc.get("log", {}).get("syslog", {})
         from_file = "file" in doc.get("log", {})
-        if not from_file:  # received over syslog: the header's fields
-            required = ("hostname", "appname", "priority", "facility", "severity")
+        if not from_file:  # received over syslog: the header's fields (not appname: the
+            # configuration leaves out one that is not printable ASCII)
+            required = ("hostname", "priority", "facility", "severity")
         elif doc.get("sendmail", {}).get("host"):  # a maillog line with its own header
             required = ("hostname", "appname")
         else:  # a Sun MTA log file: no syslog header
@@ -374,6 +393,11 @@ def cmd_bulk(mapping_path, recorded, expected_count):
         indices[index] += 1
     if count != int(expected_count):
         problem(f"{count} documents recorded, expected {expected_count}")
+    dynamic = sum(1 for how in stats.values() if how.startswith("dynamic"))
+    fields = mapped_field_count(mappings) + dynamic
+    if fields > FIELD_LIMIT:
+        problem(f"the documents give an index {fields} fields ({dynamic} made by dynamic templates): "
+                f"over Elasticsearch's limit of {FIELD_LIMIT}, it refuses every document with a new one")
     finish(f"{count} documents ({', '.join(f'{n} {m}' for m, n in sorted(modules.items()))}; "
            f"{', '.join(f'{n} from {o}' for o, n in sorted(origins.items()))}) "
            f"in {len(indices)} daily indices: valid JSON, every field mapped and of its type")

@@ -1,0 +1,13 @@
+#!/bin/bash
+# Not a test: the rate of a doc/elasticsearch configuration, for doc/elasticsearch/README.md.
+#   srcdir=. MMMAILNORM=... tests/storage/es_rate.sh CONF N
+# N sendmail lines over TCP through CONF to tests/storage/es_receiver.py; prints documents/s
+# from the first line sent to the last document stored, and rsyslogd's CPU time per line
+# (ES_SUBSTITUTED_LINES: see shipped_conf, 10 before the cut-lines file).
+. "${srcdir:-.}/tests/rsyslog/harness.sh"
+. "$srcdir/tests/storage/common.sh"
+shipped=$(realpath "$1")
+. "$srcdir/tests/storage/es_setup.sh"
+start_receiver
+sendmail_from_lines "$2" "$TEST_DIR/lines"
+rate "$2" has_lines "$TEST_DIR/bulk.jsonl" "$2"

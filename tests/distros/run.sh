@@ -105,6 +105,9 @@ new_root() {
 	mkdir -p "$root"
 	tar -C "$root" -xf "$cache/$suite.tar" || return 1
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
+	# apt as the host's is set up to reach the archive: a proxy, and for a frozen mirror
+	# or snapshot, Release files past their Valid-Until date accepted
+	apt-config dump | grep -E '^Acquire::(Check-Valid-Until|https?::Proxy) ' >"$root/etc/apt/apt.conf.d/00host-acquire"
 	mkdir -p "$cache/$suite.apt/partial"
 	mount -t proc proc "$root/proc" &&
 		mount -t sysfs sysfs "$root/sys" &&

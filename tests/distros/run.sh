@@ -1,5 +1,6 @@
 #!/bin/bash
-# The distro matrix (make check-distros): tests/distros/run.sh SUITE... (as root)
+# The distro matrix (make check-distros): tests/distros/run.sh [--host-deb DEB] SUITE...
+# (as root)
 #
 # For each Debian suite (trixie, sid, ...): a fresh copy of a minimal root filesystem of
 # the suite (debootstrap from the Debian archive this machine's apt uses), /proc, /sys and
@@ -7,6 +8,8 @@
 # `./setup.sh && make check && make deb`. Then the package test: the .deb installed with
 # apt-get into another fresh copy of the root filesystem, used by an rsyslogd that loads
 # the module by name, and purged (tests/distros/package-test.sh).
+# --host-deb DEB: the host's own suite first, where make check has run on the host: only
+# the package test, of DEB (made by make deb on the host), in a fresh root filesystem.
 #
 # Prints one result line per suite; exits 1 if any suite failed. A suite whose packages apt
 # cannot install (Debian unstable during a library transition) is SKIPPED with apt's reason
@@ -41,7 +44,12 @@ die() {
 	exit 2
 }
 
-[ $# -gt 0 ] || die "usage: $0 SUITE..."
+host_deb=
+if [ "${1:-}" = --host-deb ]; then
+	host_deb=$(realpath "${2:?--host-deb needs the .deb made on this host}")
+	shift 2
+fi
+[ $# -gt 0 ] || [ -n "$host_deb" ] || die "usage: $0 [--host-deb DEB] SUITE..."
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot, mount)"
 command -v debootstrap >/dev/null || die "debootstrap is not installed (./setup.sh installs it)"
 git -C "$top" rev-parse --verify -q HEAD >/dev/null || die "$top is not a git checkout with a commit"
@@ -173,36 +181,58 @@ run_suite() {
 	release_root "$root" || { say "$suite: could not unmount $root"; status=1; }
 	[ "$status" -eq 0 ] || return "$status"
 	rm -rf "$root"
+	test_package "$suite" "$work/$suite"/rsyslog-mmmailnorm_*.deb
+}
 
-	root=$work/$suite/package
+# test_package SUITE DEB: tests/distros/package-test.sh in a fresh root filesystem of SUITE.
+test_package() {
+	local suite=$1 deb=$2 root=$work/$1/package status=0
+	cached_rootfs "$suite" || { say "$suite: could not make the root filesystem"; return 1; }
 	new_root "$suite" "$root" || { release_root "$root"; return 1; }
-	cp "$work/$suite"/rsyslog-mmmailnorm_*.deb "$top/tests/distros/package-test.sh" "$root/tmp/"
+	cp "$deb" "$top/tests/distros/package-test.sh" "$root/tmp/"
 	mkdir -p "$root/tmp/golden"
 	git -C "$top" archive HEAD tests/golden tests/tools tests/rsyslog/json_check.py | tar -C "$root/tmp/golden" -xf -
-	in_root "$root" 'bash /tmp/package-test.sh /tmp/rsyslog-mmmailnorm_*.deb /tmp/golden' || status=1
+	in_root "$root" "bash /tmp/package-test.sh /tmp/$(basename "$deb") /tmp/golden" || status=1
 	release_root "$root" || { say "$suite: could not unmount $root"; status=1; }
 	[ "$status" -eq 0 ] && rm -rf "$root"
 	return "$status"
 }
 
+# The host's own suite: make check ran on the host; the package it built (make deb) is
+# tested in a fresh root filesystem of the host's suite, not on the host itself.
+run_host_package() {
+	local suite=$1 deb=$2
+	dpkg-query -W -f='rsyslog ${Version}, ' rsyslog >"$work/$suite/versions"
+	dpkg-query -W -f='liblognorm ${Version}\n' liblognorm-dev >>"$work/$suite/versions"
+	test_package "$suite" "$deb"
+}
+
 work=$(mktemp -d "$work_root/rsyslog-mailnorm-distros.XXXXXX")
 say "HEAD $(git -C "$top" log -1 --format='%h %s'), work directory $work"
+host_suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
 failed=0
 results=()
-for suite in "$@"; do
+for suite in ${host_deb:+"$host_suite"} "$@"; do
 	mkdir -p "$work/$suite"
 	say "$suite: running (log $work/$suite.log)"
 	start=$SECONDS
-	run_suite "$suite" >"$work/$suite.log" 2>&1
-	status=$?
+	if [ -n "$host_deb" ] && [ "$suite" = "$host_suite" ]; then
+		run_host_package "$suite" "$host_deb" >"$work/$suite.log" 2>&1
+		status=$?
+		what="make check and make deb on the host, package installed, used and purged in a $suite chroot"
+	else
+		run_suite "$suite" >"$work/$suite.log" 2>&1
+		status=$?
+		what="setup.sh, make check, make deb, package installed, used and purged"
+	fi
 	took=$((SECONDS - start))
 	took="$((took / 60))m$((took % 60))s"
 	versions=$(cat "$work/$suite/versions" 2>/dev/null)
 	case $status in
-	0) line="$suite PASS in $took ($versions; setup.sh, make check, make deb, package installed, used and purged)" ;;
+	0) line="$suite PASS in $took ($versions; $what)" ;;
 	77) line="$suite SKIPPED in $took: $(grep -m1 'SKIPPED' "$work/$suite.log" | sed 's/^check-distros: [^ ]* SKIPPED, //')" ;;
 	*)
-		line="$suite FAIL in $took (log $work/$suite.log; its last lines follow)"
+		line="$suite FAIL in $took (log $work/$suite.log)"
 		tail -n 30 "$work/$suite.log" | sed "s/^/  $suite| /"
 		failed=1
 		;;

@@ -34,8 +34,9 @@ file_list() {
 	find /var/lib/dpkg/info
 } | sort
 
+apt-get update -q >"$work/apt.log"
 say "installing python3 for the JSON comparison, and $package's dependencies: $(dpkg-deb -f "$deb" Depends)"
-apt-get install -y -q --no-install-recommends python3 >"$work/apt.log"
+apt-get install -y -q --no-install-recommends python3 >>"$work/apt.log"
 apt-get satisfy -y -q --no-install-recommends "$(dpkg-deb -f "$deb" Depends)" >>"$work/apt.log"
 file_list >"$work/files.before"
 

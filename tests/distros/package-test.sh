@@ -28,11 +28,13 @@ fail() {
 # Every file and directory but the volatile ones (logs, apt's caches, dpkg's bookkeeping
 # other than the package's own files in /var/lib/dpkg/info) and this test's.
 file_list() {
+	{
 	find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /tmp \
 		-o -path /var/log -o -path /var/cache -o -path /var/lib/apt -o -path /var/lib/dpkg \
 		-o -path /var/spool/rsyslog -o -path /var/lib/rsyslog \) -prune -o -print
 	find /var/lib/dpkg/info
-} | sort
+	} | sort
+}
 
 apt-get update -q >"$work/apt.log"
 say "installing python3 for the JSON comparison, and $package's dependencies: $(dpkg-deb -f "$deb" Depends)"

@@ -130,7 +130,7 @@ fetch_rsyslog_source() {
 		fi
 		step "rsyslog $version: no source to be had, trying the next revision of $upstream"
 	done
-	die "could not fetch the rsyslog $upstream source (tried: $(echo $candidates))"
+	die "could not fetch the rsyslog $upstream source (tried: $(echo $candidates); apt's reasons above: the archive's source index lists a version whose files the archive does not have, or no source of $upstream at all). The module cannot be built for this rsyslog without it."
 }
 
 prepare_rsyslog_source() {

@@ -66,6 +66,8 @@ host_archive() {
 mirror=${DISTRO_MIRROR:-$(host_archive main)}
 mirror=${mirror:-http://deb.debian.org/debian/}
 security_mirror=$(host_archive security)
+host_node_ca=
+[ ! -f "${NODE_EXTRA_CA_CERTS:-}" ] || host_node_ca=$NODE_EXTRA_CA_CERTS
 
 # The apt sources of SUITE: the suite itself and, for a release, its updates and security
 # archive (unstable and testing have neither).
@@ -116,6 +118,9 @@ new_root() {
 	# apt as the host's is set up to reach the archive: a proxy, and for a frozen mirror
 	# or snapshot, Release files past their Valid-Until date accepted
 	apt-config dump | grep -E '^Acquire::(Check-Valid-Until|https?::Proxy) ' >"$root/etc/apt/apt.conf.d/00host-acquire"
+	# ... and node as the host's: the extra certificate authorities the host gives node
+	# (npm fetches the ECS field definitions in make check)
+	[ -z "$host_node_ca" ] || cp "$host_node_ca" "$root/etc/ssl/host-node-ca.crt"
 	mkdir -p "$cache/$suite.apt/partial"
 	mount -t proc proc "$root/proc" &&
 		mount -t sysfs sysfs "$root/sys" &&
@@ -140,7 +145,8 @@ release_root() {
 # in_root ROOT COMMAND: runs the shell COMMAND as root in ROOT with a clean environment.
 in_root() {
 	chroot "$1" /usr/bin/env -i HOME=/root PATH="$chroot_path" LANG=C.UTF-8 \
-		DEBIAN_FRONTEND=noninteractive bash -c "$2"
+		DEBIAN_FRONTEND=noninteractive ${host_node_ca:+NODE_EXTRA_CA_CERTS=/etc/ssl/host-node-ca.crt} \
+		bash -c "$2"
 }
 
 # uninstallable_reason ROOT: when apt cannot install what setup.sh installs (a transition
@@ -207,6 +213,11 @@ run_host_package() {
 	test_package "$suite" "$deb"
 }
 
+# The first error a suite's log names: setup.sh's, a test's, apt's.
+fail_reason() {
+	grep -m1 -E '^(setup: error: |FAIL: |E: |package-test: FAIL: |check-distros: )' "$1" || echo "see the log"
+}
+
 work=$(mktemp -d "$work_root/rsyslog-mailnorm-distros.XXXXXX")
 say "HEAD $(git -C "$top" log -1 --format='%h %s'), work directory $work"
 host_suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
@@ -232,7 +243,7 @@ for suite in ${host_deb:+"$host_suite"} "$@"; do
 	0) line="$suite PASS in $took ($versions; $what)" ;;
 	77) line="$suite SKIPPED in $took: $(grep -m1 'SKIPPED' "$work/$suite.log" | sed 's/^check-distros: [^ ]* SKIPPED, //')" ;;
 	*)
-		line="$suite FAIL in $took (log $work/$suite.log)"
+		line="$suite FAIL in $took: $(fail_reason "$work/$suite.log") (log $work/$suite.log)"
 		tail -n 30 "$work/$suite.log" | sed "s/^/  $suite| /"
 		failed=1
 		;;

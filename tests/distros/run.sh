@@ -181,9 +181,9 @@ run_suite() {
 		status=1
 	else
 		cp "$root"/build/rsyslog-mailnorm/rsyslog-mmmailnorm_*.deb "$work/$suite/" || status=1
-		in_root "$root" 'echo "rsyslog $(dpkg-query -W -f="\${Version}" rsyslog), liblognorm $(dpkg-query -W -f="\${Version}" liblognorm-dev)"' \
-			>"$work/$suite/versions"
 	fi
+	in_root "$root" 'echo "rsyslog $(dpkg-query -W -f="\${Version}" rsyslog), liblognorm $(dpkg-query -W -f="\${Version}" liblognorm-dev)"' \
+		>"$work/$suite/versions" 2>/dev/null
 	release_root "$root" || { say "$suite: could not unmount $root"; status=1; }
 	[ "$status" -eq 0 ] || return "$status"
 	rm -rf "$root"
@@ -243,7 +243,7 @@ for suite in ${host_deb:+"$host_suite"} "$@"; do
 	0) line="$suite PASS in $took ($versions; $what)" ;;
 	77) line="$suite SKIPPED in $took: $(grep -m1 'SKIPPED' "$work/$suite.log" | sed 's/^check-distros: [^ ]* SKIPPED, //')" ;;
 	*)
-		line="$suite FAIL in $took: $(fail_reason "$work/$suite.log") (log $work/$suite.log)"
+		line="$suite FAIL in $took ($versions): $(fail_reason "$work/$suite.log") (log $work/$suite.log)"
 		tail -n 30 "$work/$suite.log" | sed "s/^/  $suite| /"
 		failed=1
 		;;

@@ -14,7 +14,7 @@ deps=$top/build-deps
 
 packages=(
 	rsyslog
-	gcc libc6-dev make autoconf automake libtool pkg-config
+	build-essential gcc libc6-dev make autoconf automake libtool pkg-config
 	libestr-dev libfastjson-dev liblognorm-dev liblognorm-utils zlib1g-dev uuid-dev
 	dpkg-dev debian-archive-keyring
 	python3 valgrind

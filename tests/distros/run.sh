@@ -157,8 +157,11 @@ uninstallable_reason() {
 		return
 	fi
 	# apt's own words: "pkg : Depends: lib (>= x) but it is not installable", and its verdict
-	if grep -q -e ' : Depends: ' -e ' : Breaks: ' -e 'is not installable' -e 'held broken packages' <<<"$out"; then
-		grep -e ' : ' -e 'not installable' -e '^E: ' <<<"$out" | sed 's/^ *//' | tr '\n' ';' | sed 's/;$//'
+	# (apt 3 says "Error: Unable to satisfy dependencies" where apt 2 says "E: ...")
+	if grep -q -e ' : Depends: ' -e ' : Breaks: ' -e 'is not installable' -e 'held broken packages' \
+		-e 'Unable to satisfy dependencies' <<<"$out"; then
+		grep -E -e ' : ' -e 'installable' -e '^(E|Error): ' -e '^ *[0-9]+\. ' <<<"$out" |
+			sed 's/^ *//' | tr '\n' ';' | sed 's/;$//'
 	fi
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# setup.sh - everything a fresh Debian 12 machine needs, run as root from the top of the
+# setup.sh - everything a fresh Debian 12, 13 or unstable machine needs, run as root from the top of the
 # tree: the packages, the rsyslog source matching the installed rsyslogd (in build-deps/),
 # then autoreconf, configure, make, and the demo. Running it again skips what is done.
 #
@@ -14,26 +14,21 @@ deps=$top/build-deps
 
 packages=(
 	rsyslog
-	gcc libc6-dev make autoconf automake libtool pkg-config
+	build-essential gcc libc6-dev make autoconf automake libtool pkg-config
 	libestr-dev libfastjson-dev liblognorm-dev liblognorm-utils zlib1g-dev uuid-dev
 	dpkg-dev debian-archive-keyring
 	python3 valgrind
-	clang libclang-rt-14-dev
+	# clang's sanitizer runtime is in a package named after clang's major version
+	clang clang-runtime-library
 	# the storage tests (tests/storage/): Elasticsearch and PostgreSQL outputs, a
 	# PostgreSQL server, the test's certificate, node and npm for the ECS field check
 	# (npm only when there is no npm: Debian's nodejs comes without it, NodeSource's
 	# nodejs has it built in and conflicts with the npm package)
 	rsyslog-elasticsearch rsyslog-pgsql postgresql openssl
 	nodejs $(command -v npm >/dev/null || echo npm)
+	# make deb, and make check-distros (root filesystems of other suites)
+	debhelper lintian debootstrap
 )
-# The configure options that give a config.h matching Debian's rsyslogd in everything that
-# changes struct layouts (NDEBUG above all); configure.ac checks the result.
-rsyslog_configure_options=(
-	--prefix=/usr --libdir=/usr/lib/x86_64-linux-gnu --sysconfdir=/etc --localstatedir=/var
-	--enable-debug=no --enable-imdiag
-	--disable-libgcrypt --disable-fmhttp --disable-libsystemd
-)
-
 step() {
 	echo "setup: $*"
 }
@@ -43,9 +38,20 @@ die() {
 	exit 1
 }
 
+# The package of clang's runtime libraries (the sanitizers) for the suite's clang:
+# libclang-rt-N-dev, where clang depends on clang-N.
+clang_runtime_library() {
+	apt-cache show clang >/dev/null 2>&1 || apt-get update -q >&2
+	local version
+	version=$(apt-cache depends clang 2>/dev/null | sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -n 1)
+	[ -n "$version" ] || die "cannot tell which clang-N the package clang depends on (apt-cache depends clang)"
+	echo "libclang-rt-$version-dev"
+}
+
 install_packages() {
 	local missing=() package
 	for package in "${packages[@]}"; do
+		[ "$package" = clang-runtime-library ] && package=$(clang_runtime_library)
 		if [ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null)" != installed ]; then
 			missing+=("$package")
 		fi
@@ -124,7 +130,7 @@ fetch_rsyslog_source() {
 		fi
 		step "rsyslog $version: no source to be had, trying the next revision of $upstream"
 	done
-	die "could not fetch the rsyslog $upstream source (tried: $(echo $candidates))"
+	die "could not fetch the rsyslog $upstream source (tried: $(echo $candidates); apt's reasons above: the archive's source index lists a version whose files the archive does not have, or no source of $upstream at all). The module cannot be built for this rsyslog without it."
 }
 
 prepare_rsyslog_source() {
@@ -173,7 +179,26 @@ build_project() {
 	make
 }
 
+# ./setup.sh --packages: the packages it would install, by name (tests/distros/run.sh asks
+# apt whether they can be installed).
+if [ "${1:-}" = --packages ]; then
+	for package in "${packages[@]}"; do
+		[ "$package" = clang-runtime-library ] && package=$(clang_runtime_library)
+		echo "$package"
+	done
+	exit
+fi
+
 install_packages
+# The configure options that give a config.h matching Debian's rsyslogd in everything that
+# changes struct layouts (NDEBUG above all); configure.ac checks the result.
+# (After install_packages: dpkg-architecture comes with dpkg-dev.)
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+rsyslog_configure_options=(
+	--prefix=/usr --libdir=/usr/lib/$multiarch --sysconfdir=/etc --localstatedir=/var
+	--enable-debug=no --enable-imdiag
+	--disable-libgcrypt --disable-fmhttp --disable-libsystemd
+)
 prepare_rsyslog_source
 build_project
 step "make demo"

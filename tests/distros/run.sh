@@ -240,7 +240,8 @@ run_host_package() {
 
 # The first error a suite's log names: setup.sh's, a test's, apt's.
 fail_reason() {
-	grep -m1 -E '^(setup: error: |FAIL: |E: |package-test: FAIL: |check-distros: )' "$1" || echo "see the log"
+	grep -m1 -E '^(setup: error: |FAIL: |E: |package-test: FAIL: )' "$1" ||
+		grep -m1 -E '^check-distros: .*(could not|error)' "$1" || echo "see the log"
 }
 
 work=$(mktemp -d "$work_root/rsyslog-mailnorm-distros.XXXXXX")

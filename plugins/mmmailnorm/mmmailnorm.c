@@ -57,6 +57,8 @@ DEFobjCurrIf(statsobj)
 /* doc/configuration.md: a bounded cache, entries kept for sendmail's default queue return (5 days). */
 #define DEFAULT_CORRELATION_MAX_ENTRIES 100000
 #define DEFAULT_CORRELATION_TTL 432000
+/* The longest program name taken from a tag (rsyslog's own limit on a tag is 512). */
+#define PROGRAM_MAX 512
 
 typedef struct _instanceData {
 	uchar *container;          /* msgAddJSON() name of the container: "!mail", "!", ".x" ... */
@@ -96,6 +98,8 @@ typedef struct wrkrInstanceData {
 	/* "<container>!<key>", rebuilt for every top-level key of a tree (see addMembers) */
 	uchar *keyPath;
 	size_t keyPathSize;
+	/* the program of the message's syslog tag, slashes kept (see programOfTag) */
+	char program[PROGRAM_MAX + 1];
 } wrkrInstanceData_t;
 
 struct modConfData_s {
@@ -344,6 +348,28 @@ countResult(instanceData *const pData, const enum mn_result result, const struct
 	}
 }
 
+/* The program of the message's tag: the tag up to '[' or ':', as rsyslog's programname is,
+ * but with its slashes. rsyslog 8.2302 ends programname at the first '/' ("postfix" of
+ * "postfix/submission/smtpd[12]:") unless parser.permitSlashInProgramName is on, and the
+ * last part of a Postfix tag names the daemon whose grammar the line has. A tag longer than
+ * the buffer falls back to programname. */
+static const char *
+programOfTag(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg)
+{
+	uchar *tag;
+	int tagLen;
+	getTAG(pMsg, &tag, &tagLen, LOCK_MUTEX);
+	int len = 0;
+	while(len < tagLen && len <= PROGRAM_MAX && tag[len] != '[' && tag[len] != ':'
+		&& tag[len] >= 0x21 && tag[len] <= 0x7e)
+		++len;
+	if(len > PROGRAM_MAX)
+		return (const char *)getProgramName(pMsg, LOCK_MUTEX);
+	memcpy(pWrkrData->program, tag, (size_t)len);
+	pWrkrData->program[len] = '\0';
+	return pWrkrData->program;
+}
+
 /* Never fails a message: rsyslog would retry, suspend or drop it. A line that is not
  * recognised only gets $parsesuccess FAIL. */
 BEGINdoAction_NoStrings
@@ -355,7 +381,8 @@ BEGINdoAction_NoStrings
 	unsigned short mustFree = 0;
 	struct json_object *tree = NULL;
 	/* rsyslog took the syslog header off %msg%: its host keys the correlation, and its
-	 * program recognises sendmail lines that have no queue id */
+	 * program recognises sendmail lines that have no queue id and names a Postfix
+	 * line's daemon */
 	struct mn_origin origin = { getHOSTNAME(pMsg), NULL };
 	struct mn_options options;
 CODESTARTdoAction
@@ -370,7 +397,7 @@ CODESTARTdoAction
 	} else {
 		text = getMSG(pMsg);
 		len = getMSGLen(pMsg);
-		origin.program = (const char *)getProgramName(pMsg, LOCK_MUTEX);
+		origin.program = programOfTag(pWrkrData, pMsg);
 	}
 	const enum mn_result result = mn_normalize(&options, &origin, (const char *)text,
 		(size_t)len, pWrkrData->ctx);

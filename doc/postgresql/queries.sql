@@ -3,8 +3,8 @@
 --   psql -d mail -v message_id=m1@example.org -f queries.sql
 -- (message_id: the Message-ID events_of_message looks for). tests/storage/postgresql.sh
 -- runs each section and checks the answers.
--- A message is identified per MTA host by its queue id (sendmail) or, where there is
--- none (the Sun MTA), by its Message-ID.
+-- A message is identified per MTA host by its queue id (sendmail, Postfix) or, where
+-- there is none (the Sun MTA), by its Message-ID.
 
 -- name: deliveries_per_relay
 -- Deliveries per next hop (the relay a message was handed to), with the recipients they
@@ -41,9 +41,9 @@ WHERE d.first_deferred < now() - interval '1 hour'
 ORDER BY first_deferred, host;
 
 -- name: events_of_message
--- Everything that happened to one message, on every host and in both log formats
--- (psql -v message_id=...). sendmail's to= lines carry the Message-ID through
--- correlation (correlate="on").
+-- Everything that happened to one message, on every host and in every log format
+-- (psql -v message_id=...). sendmail's to= lines and Postfix's delivery lines carry the
+-- Message-ID through correlation (correlate="on").
 SELECT logged_at, host, module, action, local_id, from_address, to_addresses
 FROM mail_event
 WHERE message_id = :'message_id'

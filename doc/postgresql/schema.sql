@@ -1,4 +1,4 @@
--- rsyslog-mailnorm: sendmail and Sun MTA log events in PostgreSQL.
+-- rsyslog-mailnorm: sendmail, Postfix and Sun MTA log events in PostgreSQL.
 --
 -- One row per recognised log line: typed columns for what mail queries ask for, and the
 -- module's whole tree (doc/fields.md) in the jsonb column "tree" for everything else.
@@ -61,12 +61,12 @@ CREATE TABLE mail_event (
                                                -- RFC 3339 header time, else the syslog time
     received_at         timestamptz NOT NULL,  -- when rsyslog received the line
     host                text NOT NULL,         -- the MTA host (indexed columns: the first 255 characters)
-    program             text,                  -- syslog program (sendmail, sm-mta, imta ...)
-    module              text NOT NULL,         -- event.module: sendmail or sun_mta
+    program             text,                  -- syslog program (sendmail, sm-mta, postfix/smtpd, imta ...)
+    module              text NOT NULL,         -- event.module: sendmail, postfix or sun_mta
     action              text NOT NULL,         -- event.action: queued, delivered, deferred, bounced, rejected ...
     outcome             text,                  -- event.outcome: success, failure, unknown
     code                text,                  -- event.code: the Sun entry code (E, DSA, Q ...)
-    local_id            text,                  -- email.local_id: the sendmail queue id
+    local_id            text,                  -- email.local_id: the sendmail or Postfix queue id
     message_id          text,                  -- email.message_id, without < >
     from_address        text,                  -- email.from.address; '' is the null sender (bounces)
     to_addresses        text[],                -- email.to.address
@@ -101,5 +101,6 @@ CREATE INDEX mail_event_to ON mail_event USING gin (to_addresses);
 -- Clients and relays.
 CREATE INDEX mail_event_source_ip ON mail_event (source_ip);
 CREATE INDEX mail_event_destination ON mail_event (destination_domain);
--- Any other field of the tree: WHERE tree @> '{"sendmail": {"mailer": "esmtp"}}'.
+-- Any other field of the tree: WHERE tree @> '{"sendmail": {"mailer": "esmtp"}}',
+-- WHERE tree @> '{"postfix": {"process": "postscreen"}}'.
 CREATE INDEX mail_event_tree ON mail_event USING gin (tree jsonb_path_ops);

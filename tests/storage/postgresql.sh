@@ -5,10 +5,10 @@
 # and rsyslogd running doc/postgresql/rsyslog.conf as shipped (only hosts, ports and paths
 # substituted).
 #
-# 1. A day of mail (tests/storage/pg_scenario.py: sendmail and a Sun MTA, times relative
-#    to now) over TCP; then every query of doc/postgresql/queries.sql must give the answer
-#    the traffic implies: deliveries per relay, messages deferred for over an hour, all
-#    events of one Message-ID across both formats, rejected clients.
+# 1. A day of mail (tests/storage/pg_scenario.py: sendmail, Postfix and a Sun MTA, times
+#    relative to now) over TCP; then every query of doc/postgresql/queries.sql must give the
+#    answer the traffic implies: deliveries per relay, messages deferred for over an hour,
+#    all events of one Message-ID across the three formats, rejected clients.
 # 2. Every golden input by TCP, UDP and both imfile inputs: one row per recognised line
 #    (no statement may fail), absent fields NULL (never ''), every typed column equal to
 #    the tree's value.
@@ -88,7 +88,7 @@ WHERE module IS DISTINCT FROM tree #>> '{event,module}'
    OR channel_destination IS DISTINCT FROM tree #>> '{sun_mta,channel,destination}'
    OR (tree ? 'sun_mta' AND tree #> '{sun_mta,time}' IS NOT NULL
        AND logged_at IS DISTINCT FROM (tree #>> '{sun_mta,time}')::timestamptz)
-   OR host IS DISTINCT FROM coalesce(tree #>> '{sendmail,host}', host)
+   OR host IS DISTINCT FROM coalesce(tree #>> ARRAY[module, 'host'], host)
 EOF
 ) || fail "the consistency query failed: $check"
 [ -z "$check" ] || fail "$check"

@@ -16,13 +16,15 @@ object whose "dynamic" is true and a dynamic template of the mapping matches its
         every field mapped and of the mapping's type, the fields the template adds, no
         more fields than Elasticsearch's limit of 1000 with what dynamic templates add)
   storage_check.py ecs ECS_FLAT_JSON MAPPING JSONL...
-        every field outside sendmail.*, sun_mta.*, smtp.* and unparsed, in the trees and
+        every field outside sendmail.*, postfix.*, sun_mta.*, smtp.* and unparsed, in the trees and
         in the mapping, exists in ECS with a compatible type (and the mapping's type is
         ECS's); values of ECS fields with allowed values are allowed
   storage_check.py feeds OUTDIR GOLDEN_DIR
         splits the inputs of the golden files (tests/golden/*/*.txt) into what the test
-        feeds rsyslogd: OUTDIR/maillog (sendmail lines with a syslog header, for imfile),
-        OUTDIR/tcp and OUTDIR/udp (syslog messages), OUTDIR/mail.log_current (Sun MTA
+        feeds rsyslogd: OUTDIR/maillog (sendmail and Postfix lines with a syslog header, for
+        imfile), OUTDIR/tcp and OUTDIR/udp (syslog messages; a Postfix line without a
+        header gets the tag of the program its golden tree names, else one of no MTA, so
+        that the module tells its format by its text), OUTDIR/mail.log_current (Sun MTA
         entries, for imfile); prints how many documents they must give (the inputs the
         golden files expect to be recognised; the Sun entries of seed-entries.txt are
         sent a second time over TCP, as a forwarding rsyslog would)
@@ -41,7 +43,9 @@ from collections import Counter, defaultdict
 
 STRING_TYPES = {"keyword", "wildcard", "match_only_text", "text", "constant_keyword"}
 INTEGER_TYPES = {"long", "integer", "short", "byte", "unsigned_long"}
-VENDOR_ROOTS = {"sendmail", "sun_mta", "smtp"}
+FLOAT_TYPES = {"double", "float", "half_float", "scaled_float"}
+VENDOR_ROOTS = {"sendmail", "postfix", "sun_mta", "smtp"}
+MODULES = ("sendmail", "postfix", "sun_mta")
 RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 
 problems = []
@@ -170,6 +174,9 @@ def value_fits(mtype, value, dynamic=False):
         return f"{json.dumps(value)} is not a string"
     if mtype in INTEGER_TYPES:
         return None if isinstance(value, int) and not isinstance(value, bool) else f"{json.dumps(value)} is not an integer"
+    if mtype in FLOAT_TYPES:
+        return (None if isinstance(value, (int, float)) and not isinstance(value, bool)
+                else f"{json.dumps(value)} is not a number")
     if mtype == "boolean":
         return None if isinstance(value, bool) else f"{json.dumps(value)} is not a boolean"
     if mtype == "ip":
@@ -250,10 +257,10 @@ def cmd_trees(mapping_path, *jsonl):
 
 
 FIELD_ROOTS = {"event", "email", "source", "destination", "related", "tls", "user", "smtp",
-               "error", "unparsed", "sendmail", "sun_mta", "file", "host", "service", "process"}
+               "error", "unparsed", "sendmail", "postfix", "sun_mta", "file", "host", "service", "process"}
 # Names in backquotes in doc/fields.md that are notation, not fields.
 NOT_FIELDS = {"source.relay", "destination.relay", "smtp.reply", "host.example"}
-TYPE_WORDS = {"keyword", "long", "ip", "boolean", "date", "keyword[]", "ip[]", "long[]"}
+TYPE_WORDS = {"keyword", "long", "double", "ip", "boolean", "date", "keyword[]", "ip[]", "long[]"}
 
 
 def expand_braces(name):
@@ -319,7 +326,7 @@ def cmd_documented(mapping_path, fields_md):
         if doc_type in (None, "array"):
             continue
         base = doc_type.rstrip("[]")
-        expected = {"keyword": STRING_TYPES, "long": INTEGER_TYPES, "ip": {"ip"},
+        expected = {"keyword": STRING_TYPES, "long": INTEGER_TYPES, "double": FLOAT_TYPES, "ip": {"ip"},
                     "boolean": {"boolean"}, "date": {"date"}}.get(base)
         if expected is None:
             problem(f"{name}: doc/fields.md type {doc_type!r} unknown to the check")
@@ -370,24 +377,25 @@ def cmd_bulk(mapping_path, recorded, expected_count):
             problem(f"{where}: no host.name")
         syslog = doc.get("log", {}).get("syslog", {})
         from_file = "file" in doc.get("log", {})
+        module = doc.get("event", {}).get("module")
+        vendor = doc.get(module, {}) if module in MODULES else {}
         if not from_file:  # received over syslog: the header's fields (not appname: the
             # configuration leaves out one that is not printable ASCII)
             required = ("hostname", "priority", "facility", "severity")
-        elif doc.get("sendmail", {}).get("host"):  # a maillog line with its own header
+        elif vendor.get("host"):  # a maillog line with its own header
             required = ("hostname", "appname")
         else:  # a Sun MTA log file: no syslog header
             required = ()
         for key in required:
             if key not in syslog:
                 problem(f"{where}: no log.syslog.{key}")
-        if from_file and doc.get("sendmail", {}).get("host") not in (None, syslog.get("hostname")):
-            problem(f"{where}: log.syslog.hostname is not the line's sendmail.host")
+        if from_file and vendor.get("host") not in (None, syslog.get("hostname")):
+            problem(f"{where}: log.syslog.hostname is not the line's {module}.host")
         for key in ("facility", "severity"):
             if key in syslog and set(syslog[key]) != {"code", "name"}:
                 problem(f"{where}: log.syslog.{key} is not {{code, name}}: {syslog.get(key)}")
         origins[("file " + os.path.basename(doc["log"]["file"]["path"])) if from_file else "syslog"] += 1
-        module = doc.get("event", {}).get("module")
-        if module not in ("sendmail", "sun_mta"):
+        if module not in MODULES:
             problem(f"{where}: event.module {module!r}")
         modules[module] += 1
         indices[index] += 1
@@ -423,10 +431,11 @@ def cmd_ecs(ecs_path, mapping_path, *jsonl):
         definitions = json.load(f)  # {"version": ..., "fields": EcsFlat of @elastic/ecs}
     ecs, version = definitions["fields"], definitions["version"]
     mappings = load_mapping(mapping_path)
-    seen = Counter()
+    seen, modules = Counter(), Counter()
     notes = set()
     for path in jsonl:
         for where, tree in read_jsonl(path):
+            modules[tree.get("event", {}).get("module")] += 1
             for leaf, value in leaves(tree):
                 name = ".".join(leaf)
                 if leaf[0] in VENDOR_ROOTS or name == "unparsed":
@@ -472,9 +481,13 @@ def cmd_ecs(ecs_path, mapping_path, *jsonl):
         have = {k: v.get("type") for k, v in m.get("fields", {}).items()}
         if have != multi:
             problem(f"mapping: {name} multi-fields {have}, ECS has {multi}")
+    for module in MODULES:
+        if not modules[module]:
+            problem(f"no {module} tree among the inputs: its ECS fields went unchecked")
     for note in sorted(notes):
         print("NOTE: " + note)
-    finish(f"{len(seen)} ECS fields the module emits ({sum(seen.values())} values) and "
+    finish(f"{len(seen)} ECS fields the module emits ({sum(seen.values())} values; trees: "
+           f"{', '.join(f'{modules[m]} {m}' for m in MODULES)}) and "
            f"{mapped} ECS fields of the mapping exist in ECS {version} with a compatible type")
 
 
@@ -499,7 +512,7 @@ def cmd_paths(*jsonl):
 
 
 SYSLOG_HEADER = re.compile(r"^([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2}T[^ ]+) "
-                           r"[^ \[\]]+ [a-z][a-z/-]*\[[0-9]+\]: ")
+                           r"[^ \[\]]+ [a-z][a-z0-9/_.-]*\[[0-9]+\]: ")
 
 
 def cmd_feeds(outdir, golden_dir):
@@ -518,10 +531,13 @@ def cmd_feeds(outdir, golden_dir):
                     expected += recognised
             elif kind == "correlate":
                 feeds["udp"].append("<22>" + line)
-            elif SYSLOG_HEADER.match(line) and kind == "sendmail":
+            elif SYSLOG_HEADER.match(line) and kind in ("sendmail", "postfix"):
                 feeds["maillog"].append(line)
             elif SYSLOG_HEADER.match(line):
                 feeds["tcp"].append("<22>" + line)
+            elif kind == "postfix":
+                program = case["expected"].get("postfix", {}).get("program", "mail")
+                feeds["tcp"].append(f"<22>Nov 22 10:00:00 mx9 {program}[99]: " + line)
             else:
                 feeds["tcp"].append("<22>Nov 22 10:00:00 mx9 sendmail[99]: " + line)
             expected += recognised

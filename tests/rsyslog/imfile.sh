@@ -1,9 +1,10 @@
 #!/bin/bash
-# A maillog read with imfile: the whole line, syslog header included, is the message, and
-# the header's fields appear under sendmail.*.
+# A maillog of sendmail and Postfix lines read with imfile: the whole line, syslog header
+# included, is the message, and the header's fields appear under sendmail.* or postfix.*
+# (for Postfix also the instance, service and process of the tag).
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
-cases="$TEST_DATA/sendmail-cases.json"
+cases="$TEST_DATA/sendmail-cases.json:$TEST_DATA/postfix-cases.json"
 $CHECK_JSON lines "$cases" >"$TEST_DIR/maillog"
 count=$(line_count "$TEST_DIR/maillog")
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Inputs and JSON checks for the rsyslogd tests (tests/rsyslog/*.sh).
 
-The expected trees are written by hand from doc/fields.md: in sendmail-cases.json (each
-case: the syslog line, the tree of its message part, and the header fields the tree gets
-when the whole line is parsed) and in worker_case() below. Outputs are compared as JSON
-(key order does not matter, nothing may be missing or extra).
+The expected trees are written by hand from doc/fields.md: in sendmail-cases.json and
+postfix-cases.json (from notes/postfix.md §17; each case: the syslog line, the tree of its
+message part, and the header fields the tree gets under its event.module's object when the
+whole line is parsed) and in worker_case() below. Outputs are compared as JSON (key order
+does not matter, nothing may be missing or extra). CASES may name several case files,
+joined by ':' (their cases in that order).
 
   json_check.py lines CASES [PREFIX]          the cases' lines, each after PREFIX
   json_check.py cee CASES OUTPUT [--header] [--set KEY=VALUE]
@@ -19,7 +21,7 @@ when the whole line is parsed) and in worker_case() below. Outputs are compared 
   json_check.py text-container ALL OUTPUT      see tests/rsyslog/outputs.sh
   json_check.py impstats FILE NAME KEY=N...   the latest impstats (format json) line of
         counters NAME in FILE has these values (exit status 1 if not, or no line yet)
-  json_check.py workers-input N               N generated sendmail lines
+  json_check.py workers-input N               N generated lines, sendmail and Postfix by turns
   json_check.py workers-check N OUTPUT        OUTPUT lines "<parsesuccess> <$!mail tree>"
         hold each generated line's tree exactly once, in any order
 """
@@ -33,15 +35,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import golden  # noqa: E402  (tests/tools/golden.py reads the golden files)
 
 
-def load_cases(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+def load_cases(paths):
+    cases = []
+    for path in paths.split(":"):
+        with open(path, encoding="utf-8") as f:
+            cases += json.load(f)
+    return cases
 
 
 def with_header(case):
     """The case's tree when the syslog header was part of the parsed text."""
     tree = copy.deepcopy(case["mail"])
-    tree["sendmail"].update(case["header"])
+    tree.setdefault(tree["event"]["module"], {}).update(case["header"])
     return tree
 
 
@@ -243,17 +248,55 @@ def worker_case(i):
     return line, tree
 
 
+def postfix_worker_case(i):
+    """A Postfix delivery line (notes/postfix.md §4) and its tree per §17.2: the numbers as
+    Postfix prints them, the reply split, queued as."""
+    qid = f"{i:010X}"
+    host = f"relay{i % 7}.example.net"
+    ip = f"198.51.100.{i % 250 + 1}"
+    before, conn_setup, transmission = f"0.{i % 9 + 1}", f"{i % 5}", f"0.0{i % 9 + 1}"
+    queued_as = f"Q{i:08d}"
+    line = (f"{qid}: to=<user{i}@example.org>, relay={host}[{ip}]:25, delay={i % 100 + 1}, "
+            f"delays={before}/0/{conn_setup}/{transmission}, dsn=2.0.0, "
+            f"status=sent (250 2.0.0 Ok: queued as {queued_as})")
+    tree = {
+        "event": {"module": "postfix", "action": "delivered", "outcome": "success",
+                  "category": ["email"], "type": ["info"]},
+        "email": {"to": {"address": [f"user{i}@example.org"]}, "local_id": qid},
+        "destination": {"address": ip, "domain": host, "ip": ip, "port": 25},
+        "related": {"ip": [ip], "hosts": [host]},
+        "smtp": {"code": 250, "enhanced_status": "2.0.0", "text": f"Ok: queued as {queued_as}"},
+        "postfix": {
+            "relay": {"raw": f"{host}[{ip}]:25", "host": host, "ip": ip, "port": 25},
+            "delay": i % 100 + 1,
+            "delays": {"before_qmgr": float(before), "in_qmgr": 0, "conn_setup": int(conn_setup),
+                       "transmission": float(transmission)},
+            "dsn": "2.0.0", "status": "sent", "reason": f"250 2.0.0 Ok: queued as {queued_as}",
+            "queued_as": queued_as,
+        },
+    }
+    return line, tree
+
+
+def generated_case(i):
+    """Line i of the concurrency test: its syslog tag, message part and tree."""
+    if i % 2:
+        return ("postfix/smtp[810]", *postfix_worker_case(i))
+    return ("sendmail[809]", *worker_case(i))
+
+
 def canonical(value):
     return json.dumps(value, sort_keys=True)
 
 
 def cmd_workers_input(count):
     for i in range(int(count)):
-        print(f"<22>Jan  6 02:37:33 Jupiter sendmail[809]: {worker_case(i)[0]}")
+        tag, line, _ = generated_case(i)
+        print(f"<22>Jan  6 02:37:33 Jupiter {tag}: {line}")
 
 
 def cmd_workers_check(count, output_path):
-    expected = Counter(canonical({"parsesuccess": "OK", "mail": worker_case(i)[1]})
+    expected = Counter(canonical({"parsesuccess": "OK", "mail": generated_case(i)[2]})
                        for i in range(int(count)))
     actual = Counter()
     for lineno, line in enumerate(read_output(output_path), 1):

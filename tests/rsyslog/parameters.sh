@@ -5,7 +5,7 @@
 # the whole syslog line while %msg% is only its message.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
-cases="$TEST_DATA/sendmail-cases.json"
+cases="$TEST_DATA/sendmail-cases.json:$TEST_DATA/postfix-cases.json"
 $CHECK_JSON lines "$cases" >"$TEST_DIR/input"
 
 { conf_header; conf_tcp_input; } >"$TEST_DIR/rsyslog.conf"

@@ -1,5 +1,6 @@
 #!/bin/bash
-# impstats counters of an mmmailnorm action after a known input: recognised per format,
+# impstats counters of an mmmailnorm action after a known input: recognised per format
+# (sendmail, Postfix, Sun MTA),
 # partial (lines cut at the parsers' arrays too), failed, correlated, cache entries and evictions.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
@@ -19,6 +20,9 @@ cat >"$TEST_DIR/input" <<LINES
 <22>Nov  7 13:52:48 mx1 sm-mta[101]: qA7LqlqC000003: no rule knows this free text
 <20>Nov  7 13:52:49 mx1 imta: 19-Feb-1998 17:02:08.70 tcp_local    +            O TCP|206.184.139.12|25|192.160.253.66|1244 SMTP
 <20>Nov  7 13:52:49 mx1 imta: 19-Feb-1998 17:02:27.05 tcp_local    +            C TCP|206.184.139.12|25|192.160.253.66|1244 SMTP
+<22>Nov  7 13:52:49 mx2 postfix/smtpd[200]: connect from unknown[192.0.2.1]
+<22>Nov  7 13:52:49 mx2 postfix/smtpd[200]: disconnect from unknown[192.0.2.1] commands=0/0
+<22>Nov  7 13:52:49 mx2 postfix/smtpd[200]: no rule knows this free text
 <13>Nov  7 13:52:50 mx1 kernel: eth0: link up
 <13>Nov  7 13:52:50 mx1 cron[5]: (root) CMD (true)
 <22>Nov  7 13:52:51 mx1 sm-mta[102]: qA7LqlqC000004: ${pairs}last=1
@@ -34,7 +38,7 @@ ruleset(name="mail") {
 }
 CONF
 
-expected=(recognised.sendmail=6 recognised.sun_mta=3 partial=3 failed=2 correlated=1
+expected=(recognised.sendmail=6 recognised.postfix=3 recognised.sun_mta=3 partial=4 failed=2 correlated=1
 	cache.entries=2 cache.evictions=1 cache.expired=0)
 
 # The latest mailstats line has the expected counters (impstats writes one per interval).
@@ -44,7 +48,7 @@ stats_match() {
 
 start_rsyslogd
 send_tcp "$TEST_DIR/input"
-wait_for_lines "$TEST_DIR/output" 11
+wait_for_lines "$TEST_DIR/output" 14
 wait_for "impstats to report ${expected[*]} (last: $(grep mailstats "$TEST_DIR/stats" 2>/dev/null | tail -1))" stats_match
 stop_rsyslogd
 echo "PASS: impstats counters"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # rsyslogd under valgrind with every code path of the module: the default, root and local
 # containers, a container that already exists, useRawMsg, a variable that rsyslog hands
-# over as a copy to be freed, a line that is not recognised, both formats, two workers,
+# over as a copy to be freed, a line that is not recognised, all three formats, two workers,
 # correlation, and a HUP that replaces the rules while the workers hold the old ones. Any invalid
 # memory access or definite leak makes valgrind, and so rsyslogd, exit non-zero.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
@@ -12,7 +12,7 @@ RUN_UNDER=(valgrind --quiet --error-exitcode=99 --leak-check=full
 
 {
 	$CHECK_JSON workers-input 300
-	$CHECK_JSON lines "$TEST_DATA/sendmail-cases.json"
+	$CHECK_JSON lines "$TEST_DATA/sendmail-cases.json:$TEST_DATA/postfix-cases.json"
 	echo '<6>Jan  6 02:37:30 Jupiter kernel: eth0: link up'
 	# Sun MTA: text and XML entries, and one longer than the parser's stack scratch buffer
 	$CHECK_JSON golden-lines "$srcdir"/tests/golden/sun_mta/*.txt --prefix '<20>Nov 22 10:00:00 mta1 imta: '

@@ -5,6 +5,8 @@
                                    "Nov 22 10:00:00 mx1 sm-mta[123]: <body>"
     gen.py sun_mta N [--seed S]    N Sun MTA mail.log_current entries (text formats 1-3,
                                    connection entries, header lines, XML)
+    gen.py postfix N [--seed S]    N Postfix syslog lines (no PRI), in the proportions of a
+                                   mail relay's log: "Nov 22 10:00:00 mx1 postfix/smtpd[123]: <body>"
     gen.py lengths N [--seed S]    the length sweep: N lines per length bucket and format,
                                    one shape each (sendmail to= Deferred, Sun MTA Q entry)
                                    padded to 256, 512, 1024, 2048 and 4096 bytes; each line
@@ -266,6 +268,139 @@ def sendmail_line(g, body):
     return "%s %s %s[%d]: %s" % (g.stamp(), g.pick(HOSTS), g.pick(PROGRAMS), g.num(100, 99999), body)
 
 
+# --- Postfix -------------------------------------------------------------------------------
+# The shapes of notes/postfix.md (and tests/golden/postfix/): a message's smtpd, cleanup,
+# qmgr, delivery and removed lines, the session's connect/TLS/disconnect, rejects,
+# postscreen, SASL failures.
+
+PF_PROGRAMS = {"smtpd": ["postfix/smtpd", "postfix/smtpd", "postfix/submission/smtpd"],
+               "smtp": ["postfix/smtp", "postfix/smtp", "postfix/relay/smtp"],
+               "local": ["postfix/local"], "cleanup": ["postfix/cleanup"], "qmgr": ["postfix/qmgr"],
+               "postscreen": ["postfix/postscreen"]}
+PF_DEFER = ["connect to {host}[{ip}]:25: Connection timed out",
+            "host {host}[{ip}] said: 451 4.7.1 Greylisted, please try again later (in reply to RCPT TO command)",
+            "connect to {host}[{ip}]:25: Connection refused",
+            "host {host}[{ip}] said: 421 4.7.0 Try again later, closing connection. (in reply to end of DATA command)"]
+PF_BOUNCE = ["host {host}[{ip}] said: 550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown "
+             "(in reply to RCPT TO command)",
+             "host {host}[{ip}] said: 552 5.2.2 Mailbox full (in reply to end of DATA command)",
+             "Host or domain name not found. Name service error for name={host} type=MX: Host not found"]
+PF_REJECTS = ["554 5.7.1 <{rcpt}>: Relay access denied",
+              "450 4.7.25 Client host rejected: cannot find your hostname, [{ip}]",
+              "550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in local recipient table",
+              "554 5.7.1 Service unavailable; Client host [{ip}] blocked using zen.spamhaus.org; "
+              "https://www.spamhaus.org/query/ip/{ip}",
+              "450 4.1.8 <{sender}>: Sender address rejected: Domain not found"]
+PF_CIPHERS = ["TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 "
+              "server-signature RSA-PSS (2048 bits) server-digest SHA256",
+              "TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)",
+              "TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits) key-exchange X25519 "
+              "server-signature ECDSA (P-256) server-digest SHA256"]
+
+
+def pf_qid(g):
+    return "%010X" % g.r.getrandbits(40)
+
+
+def pf_client(g):
+    if g.r.randrange(5) == 0:
+        return "unknown[%s]" % g.ip()
+    return "%s[%s]" % (g.hostname(), g.ip())
+
+
+def pf_delays(g):
+    r = g.r
+    return "delay=%s, delays=%s/%s/%s/%s" % (
+        r.choice(["0.32", "1.1", "5", "27", "3.4", "130"]), r.choice(["0.1", "0.02", "0.05", "2.2"]),
+        r.choice(["0", "0.01", "0.02"]), r.choice(["0", "0.3", "1.2", "5"]), r.choice(["0.01", "0.4", "1.6"]))
+
+
+def pf_delivery(g, status):
+    r = g.r
+    rcpt = g.addr()
+    host, ip = "mx%d.%s" % (r.randint(1, 5), rcpt.split("@")[1]), g.ip()
+    parts = ["to=<%s>" % rcpt]
+    if status == "sent" and r.randrange(4) == 0:  # local delivery, aliased
+        parts += ["orig_to=<%s>" % g.pick(USERS), "relay=local", pf_delays(g), "dsn=2.0.0",
+                  "status=sent (delivered to mailbox)"]
+        return "local", "%s: %s" % (pf_qid(g), ", ".join(parts))
+    parts.append("relay=%s" % ("none" if status == "deferred" and r.randrange(2) else "%s[%s]:25" % (host, ip)))
+    if r.randrange(6) == 0:
+        parts.append("conn_use=%d" % g.num(2, 20))
+    parts.append(pf_delays(g))
+    if r.randrange(5) == 0:
+        parts.append("tls=%s" % g.pick(["may", "dane", "encrypt", "may:none"]))
+    if status == "sent":
+        parts += ["dsn=2.0.0", "status=sent (250 2.0.0 Ok: queued as %s)" % pf_qid(g)]
+    elif status == "deferred":
+        parts += ["dsn=4.4.1", "status=deferred (%s)" % g.pick(PF_DEFER).format(host=host, ip=ip)]
+    else:
+        parts += ["dsn=5.1.1", "status=bounced (%s)" % g.pick(PF_BOUNCE).format(host=host, ip=ip, rcpt=rcpt)]
+    return "smtp", "%s: %s" % (pf_qid(g), ", ".join(parts))
+
+
+def pf_reject(g):
+    rcpt, sender, ip = g.addr(), g.addr(), g.ip()
+    return "smtpd", "NOQUEUE: reject: RCPT from %s[%s]: %s; from=<%s> to=<%s> proto=ESMTP helo=<%s>" % (
+        g.hostname(), ip, g.pick(PF_REJECTS).format(rcpt=rcpt, sender=sender, ip=ip), sender, rcpt, g.hostname())
+
+
+def pf_client_line(g):
+    text = "%s: client=%s" % (pf_qid(g), pf_client(g))
+    if g.r.randrange(4) == 0:
+        text += ", sasl_method=%s, sasl_username=%s" % (g.pick(["PLAIN", "LOGIN"]), g.addr())
+    return "smtpd", text
+
+
+def pf_disconnect(g):
+    r = g.r
+    counters = ["ehlo=1", "mail=1", "rcpt=%d" % g.num(1, 3), "data=1", "quit=1"]
+    if r.randrange(4) == 0:
+        counters = ["ehlo=1", "auth=0/1", "rset=1", "commands=2/3"]
+    else:
+        counters.append("commands=%d" % (4 + int(counters[2][5:])))
+    return "smtpd", "disconnect from %s %s" % (pf_client(g), " ".join(counters))
+
+
+def pf_tls(g):
+    if g.r.randrange(2):
+        return "smtpd", "Anonymous TLS connection established from %s: %s" % (pf_client(g), g.pick(PF_CIPHERS))
+    return "smtp", "Verified TLS connection established to %s[%s]:25: %s" % (g.hostname(), g.ip(), g.pick(PF_CIPHERS))
+
+
+def pf_postscreen(g):
+    ip, port = g.ip(), g.num(1024, 65535)
+    return "postscreen", g.pick(["CONNECT from [{ip}]:{port} to [192.0.2.1]:25", "PASS OLD [{ip}]:{port}",
+                                 "DNSBL rank 3 for [{ip}]:{port}", "DISCONNECT [{ip}]:{port}"]).format(ip=ip, port=port)
+
+
+POSTFIX_MIX = [  # (weight, make -> (process, body)); weights in percent
+    (8, lambda g: ("smtpd", "connect from %s" % pf_client(g))),
+    (8, pf_disconnect),
+    (8, pf_client_line),
+    (8, lambda g: ("cleanup", "%s: message-id=<%d.%s@%s>" % (pf_qid(g), g.num(10**9, 2 * 10**9), g.hexid(),
+                                                              g.pick(DOMAINS)))),
+    (10, lambda g: ("qmgr", "%s: from=<%s>, size=%d, nrcpt=%d (queue active)" % (
+        pf_qid(g), "" if g.r.randrange(20) == 0 else g.addr(), g.num(300, 2_000_000), g.num(1, 4)))),
+    (18, lambda g: pf_delivery(g, "sent")),
+    (5, lambda g: pf_delivery(g, "deferred")),
+    (2, lambda g: pf_delivery(g, "bounced")),
+    (9, lambda g: ("qmgr", "%s: removed" % pf_qid(g))),
+    (8, pf_reject),
+    (8, pf_tls),
+    (3, lambda g: ("smtpd", "warning: %s: SASL LOGIN authentication failed: UGFzc3dvcmQ6, sasl_username=%s" % (
+        pf_client(g), g.addr()))),
+    (2, lambda g: ("smtpd", "lost connection after %s from %s" % (g.pick(["CONNECT", "AUTH", "DATA (0 bytes)"]),
+                                                                pf_client(g)))),
+    (3, pf_postscreen),
+]
+
+
+def postfix_line(g, made):
+    process, body = made
+    return "%s %s %s[%d]: %s" % (g.stamp(), g.pick(HOSTS), g.pick(PF_PROGRAMS[process]), g.num(100, 99999), body)
+
+
 # --- Sun MTA -------------------------------------------------------------------------------
 
 def sun_stamp(g):
@@ -492,7 +627,7 @@ def fill(g, line, length):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("corpus", choices=["sendmail", "sun_mta", "lengths"])
+    ap.add_argument("corpus", choices=["sendmail", "sun_mta", "postfix", "lengths"])
     ap.add_argument("count", type=int)
     ap.add_argument("--seed", type=int, default=6)
     args = ap.parse_args()
@@ -502,6 +637,8 @@ def main():
         lines = (sendmail_line(g, body) for body in mix_lines(g, SENDMAIL_MIX, args.count))
     elif args.corpus == "sun_mta":
         lines = mix_lines(g, SUN_MIX, args.count)
+    elif args.corpus == "postfix":
+        lines = (postfix_line(g, made) for made in mix_lines(g, POSTFIX_MIX, args.count))
     else:
         lines = length_lines(g, args.count)
     buf = []

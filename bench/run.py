@@ -7,7 +7,9 @@ Library (mnbench, one core): parse, tree, json (JSON text: the CLI, output="text
 (libfastjson objects, serialised and freed: output="tree"); the targets use json.
 rsyslogd: (a) no parsing, (b) mmnormalize, (c) mmmailnorm output="tree" (the default),
 (d) mmmailnorm output="text"; round 1 reads (c)'s and (d)'s output back as JSON and compares
-them (about 25 s; the whole run takes about 7 minutes on 2 cores).
+them (about 25 s; the whole run takes about 7 minutes on 2 cores). The Postfix corpus
+(gen.py postfix): the library's tree/json/fjson against lognormalizer with bench/postfix.rules,
+and one rsyslogd run each of mmnormalize with those rules and of mmmailnorm.
 
 Environment (make bench sets the tools; the rest are knobs):
   BENCH_LINES=1000000     lines per corpus (library and lognormalizer)
@@ -205,9 +207,9 @@ def mnbench(exe, what, path, stage=None):
     return figures
 
 
-def rulebase(prefix, name):
+def rulebase(prefix, name, rules="comparable.rules"):
     path = os.path.join(WORK, name)
-    with open(os.path.join(BENCH, "comparable.rules")) as f:
+    with open(os.path.join(BENCH, rules)) as f:
         rules = f.read()
     with open(path, "w") as f:
         f.write("version=2\n%s\n%s" % (prefix, rules))
@@ -429,15 +431,15 @@ def verdict(ok):
     return "met" if ok else "NOT met"
 
 
-def table(info, lib, ln, e2e, extra, scaling, lengths, check=None):
+def table(info, lib, ln, ln_pf, e2e, extra, scaling, lengths, check=None):
     out = []
     w = out.append
     w("mailnorm benchmark  %s  %s  (%s)" % (time.strftime("%Y-%m-%d %H:%M"), info["commit"], info["machine"]))
     other = OTHERS.cpu / OTHERS.wall if OTHERS.wall else 0.0
     w("other processes used %.0f%% of a core while this measured%s" % (
         100 * other, "  (figures are low: run it on a quiet machine)" if other > 0.1 else ""))
-    w("corpora (seed %d): sendmail %d lines, avg %.0f B; sun_mta %d lines, avg %.0f B" % (
-        SEED, info["sm_lines"], info["sm_avg"], info["sun_lines"], info["sun_avg"]))
+    w("corpora (seed %d): sendmail %d lines, avg %.0f B; sun_mta %d lines, avg %.0f B; postfix %d lines, avg %.0f B" % (
+        SEED, info["sm_lines"], info["sm_avg"], info["sun_lines"], info["sun_avg"], info["pf_lines"], info["pf_avg"]))
     w("")
     w("%-55s %10s  %9s   %s" % ("Library, one core (mnbench -O2; median of %d passes)" % REPEAT, "lines/s", "ns/line",
                                  "parsed/partial/unrec."))
@@ -462,6 +464,19 @@ def table(info, lib, ln, e2e, extra, scaling, lengths, check=None):
     w("  lognormalizer rules: bench/comparable.rules; match rate %.2f%% (%.2f%% fully, %.2f%% with a tail)" % (
         100.0 * (LINES - ln["unparsed"]) / LINES, 100.0 * (LINES - ln["unparsed"] - ln["partial"]) / LINES,
         100.0 * ln["partial"] / LINES))
+    for stage, what in (("tree", "parse + tree"), ("json", "parse + JSON text (json)"),
+                        ("fjson", "parse + libfastjson objects (fjson)")):
+        f = lib[("postfix", stage)]
+        w("  %-8s %-44s %10.0f  %9.0f   %s" % ("postfix", what, 1e9 / float(f["ns"]), float(f["ns"]), f["result"]))
+    pf_lines = info["pf_lines"]
+    pfj, pfr = pf_lines / ln_pf["json"], pf_lines / ln_pf["raw"]
+    w("  %-8s %-44s %10.0f  %9.0f   %d/0/%d" % ("postfix", "lognormalizer, -e json (parse + JSON)", pfj, 1e9 / pfj,
+                                              pf_lines - ln_pf["unparsed"], ln_pf["unparsed"]))
+    w("  %-8s %-44s %10.0f  %9.0f" % ("postfix", "lognormalizer, -e raw -P (parse + tree)", pfr, 1e9 / pfr))
+    w("  postfix: lognormalizer rules bench/postfix.rules (match rate %.2f%%); against lognormalizer -e json:"
+      " json %.2fx, fjson %.2fx" % (100.0 * (pf_lines - ln_pf["unparsed"]) / pf_lines,
+                                    1e9 / float(lib[("postfix", "json")]["ns"]) / pfj,
+                                    1e9 / float(lib[("postfix", "fjson")]["ns"]) / pfj))
     w("  json: mn_tree_json() text (CLI, output=\"text\"); fjson: mn_tree_fjson() objects + to_json_string + put")
     w("  (output=\"tree\", rsyslog's template serialising). Against lognormalizer -e json (sendmail):")
     w("  json %.2fx, fjson %.2fx" % (sm_json / lnj, sm_fjson / lnj))
@@ -474,7 +489,9 @@ def table(info, lib, ln, e2e, extra, scaling, lengths, check=None):
             ('(c) mmmailnorm, output="tree" (the default)', e2e["c"]),
             ('(d) mmmailnorm, output="text"', e2e["d"]),
             ('    mmmailnorm, correlate="on" (one run)', extra["correlate"]),
-            ("    mmmailnorm, Sun MTA corpus (one run)", extra["sun"])]
+            ("    mmmailnorm, Sun MTA corpus (one run)", extra["sun"]),
+            ("    mmnormalize, Postfix corpus, bench/postfix.rules", extra["postfix_b"]),
+            ("    mmmailnorm, Postfix corpus (one run)", extra["postfix"])]
     for name, r in rows:
         counts = r["counts"]
         if b'"unparsed-data"' in counts:
@@ -494,6 +511,9 @@ def table(info, lib, ln, e2e, extra, scaling, lengths, check=None):
             x, e2e[x]["cpu_per_m"] / e2e["b"]["cpu_per_m"]))
     w("  d/c %.2f   CPU per message d/c %.2f" % (e2e["d"]["rate"] / e2e["c"]["rate"],
                                                   e2e["d"]["cpu_per_m"] / e2e["c"]["cpu_per_m"]))
+    w("  Postfix corpus: mmmailnorm/mmnormalize %.2f   CPU per message %.2f" % (
+        extra["postfix"]["rate"] / extra["postfix_b"]["rate"],
+        extra["postfix"]["cpu_per_m"] / extra["postfix_b"]["cpu_per_m"]))
     if check:
         c, d = check["c"], check["d"]
         w("  output check (round 1, all lines): (c) %d lines, %d not a JSON object; (d) %d lines, %d not a JSON object"
@@ -554,18 +574,21 @@ def main():
     for tool in (RSYSLOGD, MMMAILNORM):
         if not os.path.exists(tool):
             sys.exit("bench: %s not found (run make first)" % tool)
-    paths = make_corpora([("sendmail", LINES), ("sun_mta", LINES), ("lengths", LENGTH_LINES)]
+    paths = make_corpora([("sendmail", LINES), ("sun_mta", LINES), ("postfix", LINES), ("lengths", LENGTH_LINES)]
                          + ([("sendmail", E2E_LINES)] if E2E_LINES != LINES else []))
     sm_path, sun_path = paths["sendmail"], paths["sun_mta"]
     e2e_path = corpus("sendmail", E2E_LINES)[0]
     sm_lines, sm_bytes = line_stats(sm_path)
     sun_lines, sun_bytes = line_stats(sun_path)
+    pf_path = paths["postfix"]
+    pf_lines, pf_bytes = line_stats(pf_path)
     with open("/proc/cpuinfo") as f:
         model = re.search(r"model name\s*:\s*(.*)", f.read())
     rsyslog_version = subprocess.run([RSYSLOGD, "-v"], stdout=subprocess.PIPE).stdout.decode().split()[1]
     info = {"machine": "%d x %s" % (os.cpu_count(), model.group(1) if model else "?"),
             "rsyslog": rsyslog_version, "sm_lines": sm_lines, "sm_avg": sm_bytes / sm_lines - 1,
-            "sun_lines": sun_lines, "sun_avg": sun_bytes / sun_lines - 1, "commit": commit()}
+            "sun_lines": sun_lines, "sun_avg": sun_bytes / sun_lines - 1,
+            "pf_lines": pf_lines, "pf_avg": pf_bytes / pf_lines - 1, "commit": commit()}
 
     exe = build_mnbench()
     lib = {}
@@ -573,10 +596,15 @@ def main():
         for stage in ("parse", "tree", "json", "fjson"):  # one run each: a quiet machine for each
             log("library: %s, %s" % (fmt, stage))
             lib.update(mnbench(exe, fmt, path, stage))
+    for stage in ("tree", "json", "fjson"):  # (mnbench's parse-only stage has no Postfix tokenizer,
+        log("library: postfix, %s" % stage)  # and its lines name only sendmail and sun_mta)
+        lib.update({("postfix", label): f for (_, label), f in mnbench(exe, "postfix", pf_path, stage).items()})
     log("library: line lengths")
     lengths = mnbench(exe, "lengths", paths["lengths"])
     log("lognormalizer")
     ln = lognormalizer(sm_path, rulebase(LINE_PREFIX, "comparable-line.rulebase"))
+    log("lognormalizer, Postfix corpus")
+    ln_pf = lognormalizer(pf_path, rulebase(LINE_PREFIX, "postfix-line.rulebase", "postfix.rules"))
 
     feed = make_feed(e2e_path, os.path.join(WORK, "feed.log"))
     msg_rb = rulebase(MSG_PREFIX, "comparable-msg.rulebase")
@@ -603,8 +631,16 @@ def main():
     log("rsyslogd (c), Sun MTA corpus")
     extra["sun"] = e2e_run("c", WORKERS, feed, sun_count, msg_rb)
     os.remove(feed)
+    pf_count = min(E2E_LINES, pf_lines)
+    feed = make_feed(pf_path, os.path.join(WORK, "feed.log"), pf_count)
+    log("rsyslogd (b), Postfix corpus")
+    extra["postfix_b"] = e2e_run("b", WORKERS, feed, pf_count,
+                                 rulebase(MSG_PREFIX, "postfix-msg.rulebase", "postfix.rules"))
+    log("rsyslogd (c), Postfix corpus")
+    extra["postfix"] = e2e_run("c", WORKERS, feed, pf_count, msg_rb)
+    os.remove(feed)
 
-    text = table(info, lib, ln, e2e, extra, scaling, lengths, check)
+    text = table(info, lib, ln, ln_pf, e2e, extra, scaling, lengths, check)
     text += "(make bench took %.0f s)\n" % (time.monotonic() - started)
     with open(os.path.join(WORK, "table.txt"), "w") as f:
         f.write(text)

@@ -81,7 +81,8 @@ static void put_end(struct builder *b, const char *side, const char *object_path
 		if (path)
 			mn_tree_set_span(b->tree, o, mn_key("path"), e.address);
 	}
-	struct mn_endpoint end = {.address = e.address, .ip = ip, .port = e.port,
+	struct mn_endpoint end = {.address = mn_span_eq(e.address, "unknown") ? mn_span_make(e.address.p, 0) : e.address,
+				  .ip = ip, .port = e.port,
 				  .domain = mn_is_ip(host) ? mn_span_make(host.p, 0) : host};
 	mn_put_endpoint(b->tree, side, &end);
 	if (written)

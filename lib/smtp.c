@@ -30,7 +30,7 @@ static bool reply_parse(mn_span s, struct mn_smtp_reply *r, bool continued)
 	    !isdigit((unsigned char)s.p[2]) || (s.len > 3 && s.p[3] != ' ' && !(continued && s.p[3] == '-')))
 		return false;
 	*r = (struct mn_smtp_reply){.code = (s.p[0] - '0') * 100 + (s.p[1] - '0') * 10 + (s.p[2] - '0')};
-	s = mn_span_trim(mn_span_from(s, 3));
+	s = mn_span_trim(mn_span_from(s, s.len > 3 && s.p[3] == '-' ? 4 : 3));
 	size_t w = 0;
 	while (w < s.len && s.p[w] != ' ')
 		w++;

@@ -1,6 +1,8 @@
 /* correlate.c - the sendmail from= line and the to= lines of the same message arrive as
  * separate messages; this cache, keyed by (host, queue id), keeps what the from= line said
- * and adds it to each to= line (doc/fields.md, "Correlation").
+ * and adds it to each to= line (doc/fields.md, "Correlation"). Postfix spreads the facts of
+ * a message over several lines (qmgr, cleanup, smtpd client=, pickup): each adds to the
+ * entry, its delivery lines get them, "removed" ends it.
  *
  * Bounded by entries and by age; every stored text is capped, so an entry's size is bounded
  * too. When it is full, room is made by the host that holds the most entries (its least
@@ -17,18 +19,18 @@
 #include "correlate.h"
 #include "tree.h"
 
-enum text_field { KEY, FROM, MESSAGE_ID, PROTO, ADDRESS, DOMAIN, IP, USER, RELATED_QID, TEXT_FIELDS };
+enum text_field { KEY, FROM, MESSAGE_ID, PROTO, ADDRESS, DOMAIN, IP, USER, RELATED_QID, SASL_METHOD, ORIG_QID, TEXT_FIELDS };
 
 /* Longest stored text of each field; longer ones are cut (sendmail itself caps from= at
  * 200 and msgid= at 100 characters). The key never is: a cut key would match no line. */
 static const size_t text_caps[TEXT_FIELDS] = {
 	[KEY] = SIZE_MAX, [FROM] = 256, [MESSAGE_ID] = 256, [PROTO] = 24, [ADDRESS] = 256,
-	[DOMAIN] = 256, [IP] = 46, [USER] = 128, [RELATED_QID] = 32,
+	[DOMAIN] = 256, [IP] = 46, [USER] = 128, [RELATED_QID] = 32, [SASL_METHOD] = 32, [ORIG_QID] = 32,
 };
 
 /* What a from= line (or a DSN/clone line) told about a message. */
 struct facts {
-	int64_t size, nrcpts; /* -1: not known */
+	int64_t size, nrcpts, uid; /* -1: not known */
 	const char *text[TEXT_FIELDS]; /* NULL: not known */
 };
 
@@ -370,6 +372,7 @@ static struct entry *new_entry(const struct facts *facts, time_t now)
 	char *p = e->data;
 	e->facts.size = facts->size;
 	e->facts.nrcpts = facts->nrcpts;
+	e->facts.uid = facts->uid;
 	for (int f = 0; f < TEXT_FIELDS; f++) {
 		e->facts.text[f] = NULL;
 		if (!facts->text[f])
@@ -438,6 +441,7 @@ static void facts_of_from_line(const struct mn_message_facts *m, struct facts *f
 {
 	f->size = m->size;
 	f->nrcpts = m->nrcpts;
+	f->uid = m->uid;
 	f->text[FROM] = text_of(m->from, texts);
 	f->text[MESSAGE_ID] = text_of(m->message_id, texts);
 	f->text[PROTO] = text_of(m->proto, texts);
@@ -445,6 +449,22 @@ static void facts_of_from_line(const struct mn_message_facts *m, struct facts *f
 	f->text[DOMAIN] = text_of(m->source_domain, texts);
 	f->text[IP] = text_of(m->source_ip, texts);
 	f->text[USER] = text_of(m->user, texts);
+	f->text[SASL_METHOD] = text_of(m->sasl_method, texts);
+	f->text[ORIG_QID] = text_of(m->orig_qid, texts);
+}
+
+/* What an earlier line knew and this one does not say: kept. */
+static void merge_facts(struct facts *f, const struct facts *earlier)
+{
+	if (f->size < 0)
+		f->size = earlier->size;
+	if (f->nrcpts < 0)
+		f->nrcpts = earlier->nrcpts;
+	if (f->uid < 0)
+		f->uid = earlier->uid;
+	for (int i = KEY + 1; i < TEXT_FIELDS; i++)
+		if (!f->text[i])
+			f->text[i] = earlier->text[i];
 }
 
 static bool has(const struct mn_tree *tree, const char *path)
@@ -464,19 +484,44 @@ static void append_text(struct mn_tree *tree, const char *path, const char *text
 	mn_tree_append_unique(tree, path, mn_tree_copy(tree, mn_span_make(text, strlen(text))));
 }
 
-/* Adds the facts to a to= line's tree, never replacing what the line says itself. */
-static void enrich(struct mn_tree *tree, const struct facts *f)
+/* Where a format keeps the facts that are its own (NULL: it has no such field). */
+struct vendor_paths {
+	const char *size, *nrcpts, *proto, *related, *correlated, *sasl_method, *orig_qid, *uid;
+};
+static const struct vendor_paths sendmail_paths = {
+	"sendmail.size", "sendmail.nrcpts", "sendmail.proto", "sendmail.related_qid", "sendmail.correlated",
+	NULL, NULL, NULL,
+};
+static const struct vendor_paths postfix_paths = {
+	"postfix.size", "postfix.nrcpt", NULL, "postfix.related_queue_id", "postfix.correlated",
+	"postfix.sasl_method", "postfix.orig_queue_id", "postfix.uid",
+};
+
+static void put_vendor_text(struct mn_tree *tree, const char *path, const char *text)
+{
+	if (path && !has(tree, path))
+		put_text(tree, path, text);
+}
+
+static void put_vendor_int(struct mn_tree *tree, const char *path, int64_t n)
+{
+	if (path && n >= 0 && !has(tree, path))
+		mn_tree_put_int(tree, path, n);
+}
+
+/* Adds the facts to a delivery line's tree, never replacing what the line says itself. */
+static void enrich(struct mn_tree *tree, const struct facts *f, const struct vendor_paths *v)
 {
 	if (f->text[FROM] && !has(tree, "email.from.address"))
 		append_text(tree, "email.from.address", f->text[FROM]);
 	if (!has(tree, "email.message_id"))
 		put_text(tree, "email.message_id", f->text[MESSAGE_ID]);
-	if (f->size >= 0 && !has(tree, "sendmail.size"))
-		mn_tree_put_int(tree, "sendmail.size", f->size);
-	if (f->nrcpts >= 0 && !has(tree, "sendmail.nrcpts"))
-		mn_tree_put_int(tree, "sendmail.nrcpts", f->nrcpts);
-	if (!has(tree, "sendmail.proto"))
-		put_text(tree, "sendmail.proto", f->text[PROTO]);
+	put_vendor_int(tree, v->size, f->size);
+	put_vendor_int(tree, v->nrcpts, f->nrcpts);
+	put_vendor_int(tree, v->uid, f->uid);
+	put_vendor_text(tree, v->proto, f->text[PROTO]);
+	put_vendor_text(tree, v->sasl_method, f->text[SASL_METHOD]);
+	put_vendor_text(tree, v->orig_qid, f->text[ORIG_QID]);
 	if (!has(tree, "source")) {
 		put_text(tree, "source.address", f->text[ADDRESS]);
 		put_text(tree, "source.domain", f->text[DOMAIN]);
@@ -488,9 +533,8 @@ static void enrich(struct mn_tree *tree, const struct facts *f)
 	}
 	if (!has(tree, "user.name"))
 		put_text(tree, "user.name", f->text[USER]);
-	if (!has(tree, "sendmail.related_qid"))
-		put_text(tree, "sendmail.related_qid", f->text[RELATED_QID]);
-	mn_tree_put_true(tree, "sendmail.correlated");
+	put_vendor_text(tree, v->related, f->text[RELATED_QID]);
+	mn_tree_put_true(tree, v->correlated);
 }
 
 /* ---- the public operations ---------------------------------------------------------------- */
@@ -551,7 +595,7 @@ static void link_related(struct mn_correlator *c, const char *host, const char *
 			 const struct facts *inherited, time_t now)
 {
 	struct key key;
-	struct facts f = {.size = -1, .nrcpts = -1};
+	struct facts f = {.size = -1, .nrcpts = -1, .uid = -1};
 	if (inherited)
 		f = *inherited;
 	if (!make_key(&key, host, to_qid))
@@ -590,6 +634,21 @@ static void link_lines(struct mn_correlator *c, const char *host, const char *qi
 		link_related(c, host, related, qid, &f, now);
 }
 
+/* Drops the entry of a message that is done. */
+static void forget(struct mn_correlator *c, const char *host, const char *qid)
+{
+	struct key key;
+	if (!make_key(&key, host, qid))
+		return;
+	uint64_t hash = hash_of(key.text);
+	pthread_mutex_lock(&c->lock);
+	struct entry *e = *slot_of(c, key.text, hash);
+	if (e)
+		remove_entry(c, e);
+	pthread_mutex_unlock(&c->lock);
+	free_key(&key);
+}
+
 /* The line's own header host, uncut (it keys the correlation); NULL when it has none. */
 static const char *header_host_of(mn_span host, char **allocated)
 {
@@ -623,7 +682,7 @@ bool mn_correlate(struct mn_correlator *c, const char *host, const struct mn_mes
 	const char *action = text_of(m->action, &texts);
 	const char *related = text_of(m->related_qid, &texts);
 	if (m->from_line) {
-		struct facts f = {.size = -1, .nrcpts = -1}, earlier;
+		struct facts f = {.size = -1, .nrcpts = -1, .uid = -1}, earlier;
 		struct key key;
 		facts_of_from_line(m, &f, &texts);
 		if (make_key(&key, host, qid)) {
@@ -633,18 +692,32 @@ bool mn_correlate(struct mn_correlator *c, const char *host, const struct mn_mes
 			remember(c, &f, now);
 			free_key(&key);
 		}
+	} else if (m->update_line) {
+		struct facts f = {.size = -1, .nrcpts = -1, .uid = -1}, earlier;
+		struct key key;
+		facts_of_from_line(m, &f, &texts);
+		if (make_key(&key, host, qid)) {
+			if (recall(c, key.text, &earlier, buf, sizeof buf, now))
+				merge_facts(&f, &earlier);
+			f.text[KEY] = key.text;
+			remember(c, &f, now);
+			free_key(&key);
+		}
 	} else if (m->to_line) {
 		struct facts f;
 		if (recall_message(c, host, qid, &f, buf, sizeof buf, now)) {
-			enrich(tree, &f);
+			enrich(tree, &f, m->postfix ? &postfix_paths : &sendmail_paths);
 			pthread_mutex_lock(&c->lock);
 			c->stats.correlated++;
 			pthread_mutex_unlock(&c->lock);
 			correlated = true;
 		}
-	} else if (related && action && (!strcmp(action, "notified") || !strcmp(action, "cloned"))) {
-		link_lines(c, host, qid, related, !strcmp(action, "cloned"), now);
 	}
+	if (related && action &&
+	    (!strcmp(action, "notified") || !strcmp(action, "cloned") || !strcmp(action, "forwarded")))
+		link_lines(c, host, qid, related, !strcmp(action, "cloned"), now);
+	if (m->close_line)
+		forget(c, host, qid);
 	free(host_copy);
 	return correlated;
 }

@@ -5,7 +5,8 @@
 
 void mn_put_smtp_reply(struct mn_tree *tree, const struct mn_smtp_reply *r)
 {
-	mn_tree_put_int(tree, "smtp.code", r->code);
+	if (r->code) /* 0: an enhanced status without a reply code */
+		mn_tree_put_int(tree, "smtp.code", r->code);
 	if (r->enhanced.len)
 		mn_tree_put_span(tree, "smtp.enhanced_status", r->enhanced);
 	if (r->text.len)

@@ -8,7 +8,7 @@
 #include "span.h"
 #include "tree.h"
 
-/* smtp.code, and smtp.enhanced_status and smtp.text when the reply has them. */
+/* smtp.code (unless 0), and smtp.enhanced_status and smtp.text when the reply has them. */
 void mn_put_smtp_reply(struct mn_tree *tree, const struct mn_smtp_reply *reply);
 
 /* An SMTP reply as text ("550 5.7.1 text"): its parts as above; text that is no reply

@@ -93,6 +93,15 @@ static struct fjson_object *container_value(const struct mn_tree *t, const struc
 	return container;
 }
 
+/* A number as written: libfastjson writes it with the same digits. */
+static struct fjson_object *number_of(mn_span digits)
+{
+	char text[MN_MAX_NUMBER_LENGTH + 1];
+	memcpy(text, digits.p, digits.len);
+	text[digits.len] = '\0';
+	return fjson_object_new_double_s(strtod(text, NULL), text);
+}
+
 static struct fjson_object *node_value(const struct mn_tree *t, mn_node_id id)
 {
 	const struct mn_node *n = mn_tree_node(t, id);
@@ -103,6 +112,8 @@ static struct fjson_object *node_value(const struct mn_tree *t, mn_node_id id)
 		return fjson_object_new_int64(n->v.num);
 	case MN_NODE_DOUBLE:
 		return fjson_object_new_double(n->v.dbl);
+	case MN_NODE_NUMBER:
+		return number_of(n->v.str);
 	case MN_NODE_TRUE:
 	case MN_NODE_FALSE:
 		return fjson_object_new_boolean(n->kind == MN_NODE_TRUE);

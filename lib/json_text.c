@@ -224,6 +224,10 @@ static void put_node(struct writer *w, const struct mn_tree *t, mn_node_id id)
 	case MN_NODE_DOUBLE:
 		put_double(w, n->v.dbl);
 		break;
+	case MN_NODE_NUMBER: /* digits and one '.', checked when set */
+		if (reserve(w, n->v.str.len))
+			memcpy(w->buf + w->len, n->v.str.p, n->v.str.len), w->len += n->v.str.len;
+		break;
 	case MN_NODE_TRUE:
 		put_literal(w, "true");
 		break;

@@ -7,6 +7,7 @@ lib_libmailnorm_la_SOURCES = \
 	lib/span.h \
 	lib/framing.h lib/framing.c \
 	lib/sendmail.h lib/sendmail.c \
+	lib/postfix.h lib/postfix.c lib/postfix_tree.c \
 	lib/relay.h lib/relay.c \
 	lib/fields.h lib/fields.c \
 	lib/smtp.h lib/smtp.c \

@@ -10,7 +10,7 @@
 static const struct {
 	const char *name;
 	enum mn_format format;
-} format_names[] = {{"sendmail", MN_FORMAT_SENDMAIL}, {"sun_mta", MN_FORMAT_SUN_MTA}};
+} format_names[] = {{"sendmail", MN_FORMAT_SENDMAIL}, {"sun_mta", MN_FORMAT_SUN_MTA}, {"postfix", MN_FORMAT_POSTFIX}};
 
 unsigned mn_format_by_name(const char *name, size_t len)
 {
@@ -95,17 +95,25 @@ enum mn_result mn_normalize(const struct mn_options *opt, const struct mn_origin
 	ctx->format = 0;
 	if (!line)
 		return MN_UNRECOGNISED;
-	/* line -> framing -> detection -> spans -> tree. Detection: sendmail's by its framing,
-	 * program or key=value body (mn_sendmail_detect); else the Sun MTA parser, which tells
-	 * an entry from a line of no format. A builder puts nothing into the tree unless its
-	 * parser recognised the line. */
+	/* line -> framing -> detection -> spans -> tree. Detection: Postfix's by its program or,
+	 * without one, a body of a Postfix line type (mn_postfix_parse: its key sets differ from
+	 * sendmail's, so it goes first); sendmail's by its framing, program or key=value body
+	 * (mn_sendmail_detect); else the Sun MTA parser, which tells an entry from a line of no
+	 * format. A builder puts nothing into the tree unless its parser recognised the line. */
 	struct mn_framing framing;
 	struct mn_sendmail_line sm;
+	struct mn_postfix_line pf;
 	enum mn_sendmail_shape shape;
+	struct mn_message_facts message;
 	mn_framing_parse(line, len, &framing);
-	if ((formats & MN_FORMAT_SENDMAIL) &&
+	if ((formats & MN_FORMAT_POSTFIX) &&
+	    mn_postfix_parse(&framing, origin->program, &pf, ctx->postfix_pairs, MN_POSTFIX_MAX_PAIRS)) {
+		mn_postfix_tree(ctx->tree, &pf, opt->correlator ? &message : NULL);
+		ctx->format = MN_FORMAT_POSTFIX;
+		if (opt->correlator)
+			mn_correlate(opt->correlator, origin->host, &message, ctx->tree, time(NULL));
+	} else if ((formats & MN_FORMAT_SENDMAIL) &&
 	    (shape = mn_sendmail_detect(&framing, origin->program, &sm)) != MN_SM_NOT_SENDMAIL) {
-		struct mn_message_facts message;
 		sendmail_tree(ctx, &sm, shape, opt->rules, opt->correlator ? &message : NULL);
 		ctx->format = MN_FORMAT_SENDMAIL;
 		if (opt->correlator)

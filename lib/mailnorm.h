@@ -16,8 +16,9 @@
 enum mn_format {
 	MN_FORMAT_SENDMAIL = 1u << 0,
 	MN_FORMAT_SUN_MTA = 1u << 1,
+	MN_FORMAT_POSTFIX = 1u << 2,
 };
-#define MN_FORMATS_ALL (MN_FORMAT_SENDMAIL | MN_FORMAT_SUN_MTA)
+#define MN_FORMATS_ALL (MN_FORMAT_SENDMAIL | MN_FORMAT_SUN_MTA | MN_FORMAT_POSTFIX)
 
 enum mn_result {
 	MN_UNRECOGNISED = 0, /* not a line of any enabled format: no tree */
@@ -44,15 +45,16 @@ struct mn_rules *mn_rules_load(const char *shipped_file, const char *user_file, 
 			       void *cookie);
 void mn_rules_free(struct mn_rules *rules);
 
-/* Enriches sendmail to= lines with what their from= line said (doc/fields.md, "Correlation"): a cache keyed by
- * (host, queue id), safe to share between threads. */
+/* Enriches sendmail to= lines with what their from= line said, and Postfix delivery lines
+ * with what the other lines of their message said (doc/fields.md, "Correlation"): a cache
+ * keyed by (host, queue id), safe to share between threads. */
 struct mn_correlator;
 
 struct mn_correlator_stats {
 	uint64_t entries;    /* now in the cache */
 	uint64_t evictions;  /* dropped for room: the least recently used of the host with the most */
 	uint64_t expired;    /* dropped for age */
-	uint64_t correlated; /* to= lines enriched */
+	uint64_t correlated; /* to= (delivery) lines enriched */
 	uint64_t hosts;      /* MTA hosts with entries now */
 	uint64_t biggest_host_entries; /* the entries of the host that has the most now */
 };
@@ -71,8 +73,8 @@ struct mn_options {
 };
 
 /* What the caller already knows about the line's origin, from a syslog header it took off
- * (rsyslog's hostname and programname): it recognises sendmail lines without framing and
- * keys the correlation. Any member may be NULL. */
+ * (rsyslog's hostname and programname): it recognises sendmail and Postfix lines without
+ * framing and keys the correlation. Any member may be NULL. */
 struct mn_origin {
 	const char *host;
 	const char *program;

@@ -6,12 +6,6 @@
 #include "span.h"
 #include "framing.h"
 
-/* A pair with an empty key is text of the line that is not a pair ("unparsed"). */
-struct mn_kv {
-	mn_span key;
-	mn_span value;
-};
-
 enum mn_sendmail_shape {
 	MN_SM_NOT_SENDMAIL = 0,
 	MN_SM_KEY_VALUE, /* body is a key=value list: pairs are filled */

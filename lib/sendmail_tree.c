@@ -505,7 +505,7 @@ void mn_sendmail_tree(struct mn_tree *tree, const struct mn_sendmail_line *line,
 	struct facts f = {.sendmail = {"sendmail", MN_NO_NODE}, .message = message};
 	put_framing(tree, line, &f.sendmail);
 	if (message)
-		*message = (struct mn_message_facts){.qid = line->qid, .host = line->framing->host, .size = -1, .nrcpts = -1};
+		*message = (struct mn_message_facts){.qid = line->qid, .host = line->framing->host, .size = -1, .nrcpts = -1, .uid = -1};
 	if (shape == MN_SM_TEXT)
 		return;
 

@@ -12,5 +12,9 @@ struct mn_smtp_reply {
 
 /* "NNN [x.y.z ]text"; false when s does not start with a reply code. */
 bool mn_smtp_reply_parse(mn_span s, struct mn_smtp_reply *reply);
+/* The same, also for a line of a multi-line reply ("550-5.7.1 text": code 550). */
+bool mn_smtp_reply_parse_continued(mn_span s, struct mn_smtp_reply *reply);
+/* "x.y.z text" without a code (code 0); false when s does not start with x.y.z. */
+bool mn_smtp_enhanced_parse(mn_span s, struct mn_smtp_reply *reply);
 
 #endif

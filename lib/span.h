@@ -58,6 +58,13 @@ static inline bool mn_span_eq_nocase(mn_span s, const char *lit)
 	return s.len == strlen(lit) && mn_span_starts_nocase(s, lit);
 }
 
+/* A key=value pair of a line; a pair with an empty key is text of the line that is not a
+ * pair ("unparsed"). */
+struct mn_kv {
+	mn_span key;
+	mn_span value;
+};
+
 /* The part of s from offset off (clamped) to its end. */
 static inline mn_span mn_span_from(mn_span s, size_t off)
 {

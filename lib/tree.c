@@ -254,6 +254,27 @@ void mn_tree_set_int(struct mn_tree *t, mn_node_id parent, struct mn_key key, in
 		t->nodes[id].v.num = value;
 }
 
+bool mn_tree_set_number(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value)
+{
+	size_t digits = 0, dots = 0;
+	if (value.len == 0 || value.len > MN_MAX_NUMBER_LENGTH || value.p[0] == '.' || value.p[value.len - 1] == '.')
+		return false;
+	for (size_t i = 0; i < value.len; i++) {
+		if (value.p[i] == '.')
+			dots++;
+		else if (value.p[i] >= '0' && value.p[i] <= '9')
+			digits++;
+		else
+			return false;
+	}
+	if (dots > 1 || (value.len > 1 && value.p[0] == '0' && value.p[1] != '.')) /* JSON: no leading zeros */
+		return false;
+	mn_node_id id = mn_tree_add(t, parent, key, MN_NODE_NUMBER);
+	if (id)
+		t->nodes[id].v.str = value;
+	return true;
+}
+
 void mn_tree_set_true(struct mn_tree *t, mn_node_id parent, struct mn_key key)
 {
 	mn_tree_add(t, parent, key, MN_NODE_TRUE);

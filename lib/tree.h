@@ -24,6 +24,7 @@ enum mn_node_kind {
 	MN_NODE_STRING,
 	MN_NODE_INT,
 	MN_NODE_DOUBLE, /* only from a user's rulebase */
+	MN_NODE_NUMBER, /* a decimal number written with the digits it was logged with (v.str) */
 	MN_NODE_TRUE,
 	MN_NODE_FALSE,
 	MN_NODE_NULL,
@@ -111,6 +112,10 @@ mn_node_id mn_tree_parent_of(struct mn_tree *t, mn_span path, mn_span *leaf);
 void mn_tree_set_span(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value);
 void mn_tree_set_int(struct mn_tree *t, mn_node_id parent, struct mn_key key, int64_t value);
 void mn_tree_set_true(struct mn_tree *t, mn_node_id parent, struct mn_key key);
+/* A number kept as written ("0.01", "30"): false, and nothing set, unless value is digits
+ * with at most one '.' between digits (at most MN_MAX_NUMBER_LENGTH characters). */
+#define MN_MAX_NUMBER_LENGTH 24
+bool mn_tree_set_number(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value);
 /* PARENT.other.KEY = VALUE, a string: a key the line chose itself is kept apart from the
  * module's fields, so that it never replaces one or changes its type. At most
  * MN_MAX_OTHER_KEYS per object: false when full, and the caller keeps the pair in

@@ -24,22 +24,26 @@ struct cli {
 	bool correlate;        /* enrich to= lines with their from= line */
 	long max_entries, ttl; /* of the correlation cache */
 	const char *user_rulebase;
+	struct mn_origin origin; /* --host, --program: what rsyslog would have taken off */
 };
 
 static void usage(FILE *out)
 {
-	fputs("usage: mailnorm [--format=auto|sendmail|sun_mta] [--timezone=Z] [--rulebase=FILE]\n"
-	      "                [--correlate] [--original] [FILE...]\n"
+	fputs("usage: mailnorm [--format=auto|sendmail|sun_mta|postfix] [--timezone=Z] [--rulebase=FILE]\n"
+	      "                [--correlate] [--original] [--host=H] [--program=P] [FILE...]\n"
 	      "Reads mail log lines (stdin when no FILE) and writes one JSON object per line.\n"
 	      "  --format=F     parse only format F (default auto: every format)\n"
 	      "  --timezone=Z   zone of Sun MTA timestamps: local (default), UTC or +HH:MM\n"
 	      "  --rulebase=F   liblognorm rules for sendmail's free-text lines, tried before the\n"
 	      "                 shipped ones (" SHIPPED_RULEBASE " in $MAILNORM_RULEBASE_DIR, else\n"
 	      "                 " MAILNORM_RULEBASE_DIR ", else rulebases/ beside this program)\n"
-	      "  --correlate    add to each sendmail to= line what its from= line said\n"
+	      "  --correlate    add to each sendmail to= line what its from= line said, to each\n"
+	      "                 Postfix delivery line what the other lines of its message said\n"
 	      "  --correlation-max-entries=N  messages the cache keeps (default 100000)\n"
 	      "  --correlation-ttl=S          seconds an entry is kept, 0: forever (default 432000)\n"
-	      "  --original     add the input line as event.original\n",
+	      "  --original     add the input line as event.original\n"
+	      "  --host=H, --program=P  the syslog host and tag of lines that have no header\n"
+	      "                 (as rsyslog hands the module %msg% with its hostname and tag)\n",
 	      out);
 }
 
@@ -51,7 +55,7 @@ static bool set_format(struct cli *cli, const char *name)
 	}
 	unsigned format = mn_format_by_name(name, strlen(name));
 	if (format == 0) {
-		fprintf(stderr, "mailnorm: unknown format '%s' (auto, sendmail or sun_mta)\n", name);
+		fprintf(stderr, "mailnorm: unknown format '%s' (auto, sendmail, sun_mta or postfix)\n", name);
 		return false;
 	}
 	cli->options.formats = format;
@@ -126,7 +130,7 @@ static void report(const char *name, unsigned long lineno, enum mn_result result
 static int emit(const struct cli *cli, const char *line, size_t len, const char *name, unsigned long lineno)
 {
 	size_t n = 2;
-	enum mn_result result = mn_normalize(&cli->options, NULL, line, len, cli->ctx);
+	enum mn_result result = mn_normalize(&cli->options, &cli->origin, line, len, cli->ctx);
 	report(name, lineno, result);
 	const char *json = result == MN_UNRECOGNISED ? "{}" : mn_context_json(cli->ctx, &n);
 	if (!json) {
@@ -182,6 +186,8 @@ int main(int argc, char **argv)
 						     {"correlation-max-entries", required_argument, NULL, 'm'},
 						     {"correlation-ttl", required_argument, NULL, 'l'},
 						     {"original", no_argument, NULL, 'o'},
+						     {"host", required_argument, NULL, 'H'},
+						     {"program", required_argument, NULL, 'p'},
 						     {"help", no_argument, NULL, 'h'},
 						     {NULL, 0, NULL, 0}};
 	struct cli cli = {.max_entries = CORRELATION_MAX_ENTRIES, .ttl = CORRELATION_TTL_SECONDS};
@@ -211,6 +217,12 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			cli.options.original = true;
+			break;
+		case 'H':
+			cli.origin.host = optarg;
+			break;
+		case 'p':
+			cli.origin.program = optarg;
 			break;
 		case 'h':
 			usage(stdout);

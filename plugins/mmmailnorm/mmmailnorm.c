@@ -505,7 +505,7 @@ setFormats(instanceData *const pData, const struct cnfarray *const names)
 		const unsigned format = mn_format_by_name(name, strlen(name));
 		if(format == 0) {
 			parser_errmsg("mmmailnorm: unknown format '%s' in formats "
-				"(known formats: \"sendmail\", \"sun_mta\")", name);
+				"(known formats: \"sendmail\", \"sun_mta\", \"postfix\")", name);
 			iRet = RS_RET_INVALID_PARAMS;
 		}
 		formats |= format;

@@ -75,6 +75,7 @@ typedef struct _instanceData {
 	uchar *statsName;
 	statsobj_t *stats;
 	STATSCOUNTER_DEF(ctrSendmail, mutCtrSendmail)
+	STATSCOUNTER_DEF(ctrPostfix, mutCtrPostfix)
 	STATSCOUNTER_DEF(ctrSunMta, mutCtrSunMta)
 	STATSCOUNTER_DEF(ctrPartial, mutCtrPartial)
 	STATSCOUNTER_DEF(ctrFailed, mutCtrFailed)
@@ -341,9 +342,14 @@ countResult(instanceData *const pData, const enum mn_result result, const struct
 	}
 	if(result == MN_PARTIAL)
 		STATSCOUNTER_INC(pData->ctrPartial, pData->mutCtrPartial);
-	if(mn_context_format(ctx) == MN_FORMAT_SUN_MTA) {
+	switch(mn_context_format(ctx)) {
+	case MN_FORMAT_SUN_MTA:
 		STATSCOUNTER_INC(pData->ctrSunMta, pData->mutCtrSunMta);
-	} else {
+		break;
+	case MN_FORMAT_POSTFIX:
+		STATSCOUNTER_INC(pData->ctrPostfix, pData->mutCtrPostfix);
+		break;
+	default:
 		STATSCOUNTER_INC(pData->ctrSendmail, pData->mutCtrSendmail);
 	}
 }
@@ -615,6 +621,7 @@ setupStats(instanceData *const pData)
 	DEFiRet;
 	const struct { const char *name; intctr_t *ctr; int flags; } counters[] = {
 		{ "recognised.sendmail", &pData->ctrSendmail, CTR_FLAG_RESETTABLE },
+		{ "recognised.postfix", &pData->ctrPostfix, CTR_FLAG_RESETTABLE },
 		{ "recognised.sun_mta", &pData->ctrSunMta, CTR_FLAG_RESETTABLE },
 		{ "partial", &pData->ctrPartial, CTR_FLAG_RESETTABLE },
 		{ "failed", &pData->ctrFailed, CTR_FLAG_RESETTABLE },
@@ -626,6 +633,7 @@ setupStats(instanceData *const pData)
 		{ "cache.biggest_host", &pData->ctrCacheBiggestHost, CTR_FLAG_NONE },
 	};
 	STATSCOUNTER_INIT(pData->ctrSendmail, pData->mutCtrSendmail);
+	STATSCOUNTER_INIT(pData->ctrPostfix, pData->mutCtrPostfix);
 	STATSCOUNTER_INIT(pData->ctrSunMta, pData->mutCtrSunMta);
 	STATSCOUNTER_INIT(pData->ctrPartial, pData->mutCtrPartial);
 	STATSCOUNTER_INIT(pData->ctrFailed, pData->mutCtrFailed);

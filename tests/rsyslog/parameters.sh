@@ -1,6 +1,7 @@
 #!/bin/bash
-# The action parameters at work on the same lines: the default container, the root
-# container "$!", useRawMsg and variable (each into its own container; $.var held a string
+# The action parameters at work on the same lines (sendmail's and Postfix's): the default
+# container, the root container "$!" with formats=["sendmail"] (Postfix lines stay out of
+# it), useRawMsg and variable (each into its own container; $.var held a string
 # before, which the tree replaces). The lines are sent without <PRI>, so that %rawmsg% is
 # the whole syslog line while %msg% is only its message.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"

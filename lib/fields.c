@@ -37,6 +37,19 @@ int mn_put_diagnostic(struct mn_tree *tree, mn_span diagnostic)
 	return r.code;
 }
 
+void mn_put_tls_version(struct mn_tree *tree, mn_span v)
+{
+	static const struct {
+		const char *logged, *version, *protocol;
+	} versions[] = {{"TLSv1", "1.0", "tls"}, {"TLSv1.1", "1.1", "tls"}, {"TLSv1.2", "1.2", "tls"},
+			{"TLSv1.3", "1.3", "tls"}, {"SSLv3", "3.0", "ssl"}};
+	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+		if (mn_span_eq(v, versions[i].logged)) {
+			mn_tree_put_str(tree, "tls.version", versions[i].version);
+			mn_tree_put_str(tree, "tls.version_protocol", versions[i].protocol);
+		}
+}
+
 void mn_put_endpoint(struct mn_tree *tree, const char *side, const struct mn_endpoint *e)
 {
 	int64_t port;

@@ -19,6 +19,10 @@ void mn_put_reply_text(struct mn_tree *tree, mn_span text);
  * above, free text to error.message. Returns the reply code, 0 when it is none. */
 int mn_put_diagnostic(struct mn_tree *tree, mn_span diagnostic);
 
+/* tls.version and tls.version_protocol of OpenSSL's name: TLSv1.2 -> 1.2, tls; SSLv3 ->
+ * 3.0, ssl; nothing for others (TLSv1/SSLv3 names no single version). */
+void mn_put_tls_version(struct mn_tree *tree, mn_span protocol);
+
 /* One end of a hop; empty spans are left out. */
 struct mn_endpoint {
 	mn_span address; /* as logged: an IP address, a host name, or invalid text */

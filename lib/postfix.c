@@ -58,16 +58,6 @@ static mn_span take_word(mn_span *s)
 	return w;
 }
 
-static bool all_digits(mn_span s)
-{
-	if (s.len == 0)
-		return false;
-	for (size_t i = 0; i < s.len; i++)
-		if (!isdigit((unsigned char)s.p[i]))
-			return false;
-	return true;
-}
-
 /* Digits with at most one '.' inside: Postfix's delays and seconds. */
 static bool is_decimal(mn_span s)
 {
@@ -284,10 +274,8 @@ static bool delivery(struct parser *ps, mn_span s)
 	if (!mn_span_starts(s, "to="))
 		return false;
 	split_pairs(line, s, ", ", "status", ps->max_pairs);
-	if (!has_key(line, "relay") || !has_key(line, "status") || !has_key(line, "delay") || has_key(line, "stat")) {
-		line->npairs = 0, line->overflow = false;
+	if (!has_key(line, "relay") || !has_key(line, "status") || !has_key(line, "delay") || has_key(line, "stat"))
 		return false;
-	}
 	line->type = MN_PF_DELIVERY;
 	return true;
 }
@@ -313,7 +301,6 @@ static bool queue_manager(struct parser *ps, mn_span s)
 		line->type = MN_PF_EXPIRED;
 		return true;
 	}
-	line->npairs = 0, line->overflow = false;
 	return false;
 }
 
@@ -349,7 +336,7 @@ static bool queue_operation(struct parser *ps, mn_span s)
 		if (!take(&t, summaries[i]))
 			continue;
 		count = take_word(&t);
-		if (all_digits(count) && (mn_span_eq(t, " message") || mn_span_eq(t, " messages") || t.len == 0)) {
+		if (mn_span_all_digits(count) && (mn_span_eq(t, " message") || mn_span_eq(t, " messages") || t.len == 0)) {
 			line->word = mn_span_make(s.p, strlen(summaries[i]) - 2);
 			line->number = count;
 			line->type = MN_PF_QUEUE_OPERATION;
@@ -365,10 +352,8 @@ static bool client(struct parser *ps, mn_span s)
 	if (!mn_span_starts(s, "client="))
 		return false;
 	split_pairs(line, s, ", ", NULL, ps->max_pairs);
-	if (!is_endpoint(line->pairs[0].value, &line->client)) {
-		line->npairs = 0, line->overflow = false;
+	if (!is_endpoint(line->pairs[0].value, &line->client))
 		return false;
-	}
 	line->type = MN_PF_CLIENT;
 	return true;
 }
@@ -380,10 +365,8 @@ static bool pickup(struct parser *ps, mn_span s)
 	if (!mn_span_starts(s, "uid="))
 		return false;
 	split_pairs(line, s, " ", NULL, ps->max_pairs);
-	if (line->npairs < 2 || !all_digits(line->pairs[0].value) || !mn_span_eq(line->pairs[1].key, "from")) {
-		line->npairs = 0, line->overflow = false;
+	if (line->npairs < 2 || !mn_span_all_digits(line->pairs[0].value) || !mn_span_eq(line->pairs[1].key, "from"))
 		return false;
-	}
 	line->type = MN_PF_PICKUP;
 	return true;
 }
@@ -419,7 +402,7 @@ static bool state_from(mn_span s, struct mn_postfix_line *line)
 		if (!mn_span_ends(bytes, " bytes)"))
 			return false;
 		line->number = mn_span_make(bytes.p, bytes.len - strlen(" bytes)"));
-		if (!all_digits(line->number))
+		if (!mn_span_all_digits(line->number))
 			return false;
 		state.len = open;
 	}
@@ -602,7 +585,7 @@ static bool limit(struct parser *ps, mn_span s)
 	if (!take_until(&t, " limit exceeded: ", &line->word))
 		return false;
 	line->number = take_word(&t);
-	if (!all_digits(line->number) || !take(&t, " from ") || !take_endpoint(&t, &line->client) ||
+	if (!mn_span_all_digits(line->number) || !take(&t, " from ") || !take_endpoint(&t, &line->client) ||
 	    !take(&t, " for service "))
 		return false;
 	line->detail = t;
@@ -791,7 +774,7 @@ static bool postscreen(struct parser *ps, mn_span s)
 		if (!take(&t, " after "))
 			return false;
 		line->number2 = take_word(&t);
-		if (!all_digits(line->number) || !is_decimal(line->number2) || !take(&t, " from ") ||
+		if (!mn_span_all_digits(line->number) || !is_decimal(line->number2) || !take(&t, " from ") ||
 		    !take_endpoint(&t, &line->client) || !take(&t, ":"))
 			return false;
 		line->text = mn_span_trim(t);
@@ -800,7 +783,7 @@ static bool postscreen(struct parser *ps, mn_span s)
 	if (take(&t, "DNSBL rank ")) {
 		line->word = mn_span_make(s.p, 10);
 		line->number = take_word(&t);
-		return all_digits(line->number) && take(&t, " for ") && is_endpoint(t, &line->client);
+		return mn_span_all_digits(line->number) && take(&t, " for ") && is_endpoint(t, &line->client);
 	}
 	if (take(&t, "HANGUP after ")) {
 		line->word = mn_span_make(s.p, 6);
@@ -845,7 +828,7 @@ static bool anvil(struct parser *ps, mn_span s)
 			return false;
 		line->number2.len--;
 	}
-	if (!all_digits(line->number) || (slash < value.len && !all_digits(line->number2)))
+	if (!mn_span_all_digits(line->number) || (slash < value.len && !mn_span_all_digits(line->number2)))
 		return false;
 	if (take(&s, " for (")) {
 		mn_span tuple;
@@ -866,7 +849,7 @@ static bool master(struct parser *ps, mn_span s)
 	struct mn_postfix_line *line = ps->line;
 	mn_span t = s;
 	if (take(&t, "terminating on signal ")) {
-		if (!all_digits(t))
+		if (!mn_span_all_digits(t))
 			return false;
 		line->word = mn_span_make(s.p, strlen("terminating"));
 		line->number = t;

@@ -56,6 +56,22 @@ static void put_other(struct builder *b, struct mn_kv kv)
 
 /* ---- endpoints ------------------------------------------------------------------------------- */
 
+/* {raw, host, ip, port, path} of an endpoint: host not "unknown", ip only a valid one,
+ * path a unix socket's. */
+static void put_end_object(struct builder *b, mn_node_id o, const struct mn_postfix_endpoint *e)
+{
+	int64_t port;
+	mn_tree_set_span(b->tree, o, mn_key("raw"), e->raw);
+	if (e->name.len && !mn_span_eq(e->name, "unknown"))
+		mn_tree_set_span(b->tree, o, mn_key("host"), e->name);
+	if (mn_is_ip(e->address))
+		mn_tree_set_span(b->tree, o, mn_key("ip"), e->address);
+	if (e->port.len && mn_parse_int(e->port, &port))
+		mn_tree_set_int(b->tree, o, mn_key("port"), port);
+	if (memchr(e->address.p, '/', e->address.len))
+		mn_tree_set_span(b->tree, o, mn_key("path"), e->address);
+}
+
 /* name[addr]:port as an object {raw, host, ip, port, path} at object_path (a literal, or
  * NULL for none) and as the end side ("source", "destination"): address = the bracket
  * text, domain = the name unless unknown or an address, ip, port. Into *written too. */
@@ -63,24 +79,12 @@ static void put_end(struct builder *b, const char *side, const char *object_path
 		    struct mn_endpoint *written)
 {
 	struct mn_postfix_endpoint e;
-	int64_t port;
 	if (!mn_postfix_endpoint(raw, &e))
 		return;
-	bool path = memchr(e.address.p, '/', e.address.len) != NULL;
 	mn_span host = mn_span_eq(e.name, "unknown") ? mn_span_make(e.name.p, 0) : e.name;
 	mn_span ip = mn_is_ip(e.address) ? e.address : mn_span_make(e.address.p, 0);
-	if (object_path) {
-		mn_node_id o = mn_tree_object(b->tree, object_path);
-		mn_tree_set_span(b->tree, o, mn_key("raw"), raw);
-		if (host.len)
-			mn_tree_set_span(b->tree, o, mn_key("host"), host);
-		if (ip.len)
-			mn_tree_set_span(b->tree, o, mn_key("ip"), ip);
-		if (e.port.len && mn_parse_int(e.port, &port))
-			mn_tree_set_int(b->tree, o, mn_key("port"), port);
-		if (path)
-			mn_tree_set_span(b->tree, o, mn_key("path"), e.address);
-	}
+	if (object_path)
+		put_end_object(b, mn_tree_object(b->tree, object_path), &e);
 	struct mn_endpoint end = {.address = mn_span_eq(e.address, "unknown") ? mn_span_make(e.address.p, 0) : e.address,
 				  .ip = ip, .port = e.port,
 				  .domain = mn_is_ip(host) ? mn_span_make(host.p, 0) : host};
@@ -468,19 +472,10 @@ static void client(struct builder *b)
 				b->message->orig_qid = v;
 		} else if (mn_span_eq(k, "orig_client")) {
 			struct mn_postfix_endpoint e;
-			if (mn_postfix_endpoint(v, &e)) {
-				mn_node_id o = mn_tree_object_in(b->tree, pf(b), "orig_client");
-				int64_t port;
-				mn_tree_set_span(b->tree, o, mn_key("raw"), v);
-				if (e.name.len && !mn_span_eq(e.name, "unknown"))
-					mn_tree_set_span(b->tree, o, mn_key("host"), e.name);
-				if (mn_is_ip(e.address))
-					mn_tree_set_span(b->tree, o, mn_key("ip"), e.address);
-				if (e.port.len && mn_parse_int(e.port, &port))
-					mn_tree_set_int(b->tree, o, mn_key("port"), port);
-			} else {
+			if (mn_postfix_endpoint(v, &e))
+				put_end_object(b, mn_tree_object_in(b->tree, pf(b), "orig_client"), &e);
+			else
 				put_other(b, kv);
-			}
 		} else {
 			put_other(b, kv);
 		}
@@ -587,20 +582,6 @@ static void sasl_failed(struct builder *b)
 	put_client(b, line->client);
 }
 
-/* TLSv1.2 -> version 1.2, protocol tls; SSLv3 -> 3.0, ssl. */
-static void put_tls_version(struct builder *b, mn_span v)
-{
-	static const struct {
-		const char *logged, *version, *protocol;
-	} versions[] = {{"TLSv1", "1.0", "tls"}, {"TLSv1.1", "1.1", "tls"}, {"TLSv1.2", "1.2", "tls"},
-			{"TLSv1.3", "1.3", "tls"}, {"SSLv3", "3.0", "ssl"}};
-	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
-		if (mn_span_eq(v, versions[i].logged)) {
-			mn_tree_put_str(b->tree, "tls.version", versions[i].version);
-			mn_tree_put_str(b->tree, "tls.version_protocol", versions[i].protocol);
-		}
-}
-
 /* A key-exchange group or signature curve (X25519, P-256, secp384r1...), not "2048 bits". */
 static bool is_curve(mn_span s)
 {
@@ -667,7 +648,7 @@ static void tls(struct builder *b)
 		n++;
 	protocol = mn_span_make(s.p, n);
 	s = mn_span_from(s, n);
-	put_tls_version(b, protocol);
+	mn_put_tls_version(b->tree, protocol);
 	if (!mn_span_starts(s, " with cipher ")) {
 		mn_tree_add_unparsed(b->tree, mn_span_trim(s));
 		return;

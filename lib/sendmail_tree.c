@@ -380,20 +380,6 @@ static void put_delivery_event(struct mn_tree *tree, const struct facts *f)
 	mn_tree_put_event(tree, action, outcome);
 }
 
-/* TLSv1.2 -> version 1.2, protocol tls; SSLv3 -> 3.0, ssl. */
-static void put_tls_version(struct mn_tree *tree, mn_span v)
-{
-	static const struct {
-		const char *logged, *version, *protocol;
-	} versions[] = {{"TLSv1", "1.0", "tls"},   {"TLSv1.1", "1.1", "tls"}, {"TLSv1.2", "1.2", "tls"},
-			{"TLSv1.3", "1.3", "tls"}, {"SSLv3", "3.0", "ssl"},   {NULL, NULL, NULL}};
-	for (size_t i = 0; versions[i].logged; i++)
-		if (mn_span_eq(v, versions[i].logged)) {
-			mn_tree_put_str(tree, "tls.version", versions[i].version);
-			mn_tree_put_str(tree, "tls.version_protocol", versions[i].protocol);
-		}
-}
-
 /* ESMTPS, ESMTPSA, UTF8SMTPS...: the message came over TLS (RFC 3848). */
 static bool proto_uses_tls(mn_span proto)
 {
@@ -431,7 +417,7 @@ static void put_common(struct mn_tree *tree, const struct mn_sendmail_line *line
 		mn_tree_put_event(tree, "tls", failed ? "failure" : f->version.len ? "success" : "unknown");
 		if (f->version.len) {
 			mn_tree_put_true(tree, "tls.established");
-			put_tls_version(tree, f->version);
+			mn_put_tls_version(tree, f->version);
 		}
 		if (f->cipher.len)
 			mn_tree_put_span(tree, "tls.cipher", f->cipher);

@@ -65,6 +65,17 @@ struct mn_kv {
 	mn_span value;
 };
 
+/* s is one or more decimal digits. */
+static inline bool mn_span_all_digits(mn_span s)
+{
+	if (s.len == 0)
+		return false;
+	for (size_t i = 0; i < s.len; i++)
+		if (!isdigit((unsigned char)s.p[i]))
+			return false;
+	return true;
+}
+
 /* The part of s from offset off (clamped) to its end. */
 static inline mn_span mn_span_from(mn_span s, size_t off)
 {

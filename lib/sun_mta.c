@@ -10,16 +10,6 @@
 
 #include <ctype.h>
 
-static bool is_digits(mn_span s)
-{
-	if (s.len == 0)
-		return false;
-	for (size_t i = 0; i < s.len; i++)
-		if (!isdigit((unsigned char)s.p[i]))
-			return false;
-	return true;
-}
-
 /* ---- the fixed head -------------------------------------------------------------------- */
 
 static size_t count_digits(const char *p, const char *end, size_t max)
@@ -111,7 +101,7 @@ static enum mn_sun_kind read_head(const char *p, const char *end, struct head *h
 			p++;
 		h->tokens[h->ntokens++] = mn_span_make(start, (size_t)(p - start));
 		size_t n = h->ntokens;
-		if (n >= 3 && is_action_code(h->tokens[n - 2], message_actions) && is_digits(h->tokens[n - 1])) {
+		if (n >= 3 && is_action_code(h->tokens[n - 2], message_actions) && mn_span_all_digits(h->tokens[n - 1])) {
 			h->code = n - 2;
 			h->rest = p;
 			return MN_SUN_MESSAGE;
@@ -313,14 +303,14 @@ static bool is_username(const struct units *us, size_t i, size_t end)
 {
 	mn_span s = us->u[i].s;
 	if (s.len == 0 || is_group(s) || is_angle_ids(s) || mn_span_starts_nocase(s, "dns;") || mn_span_starts_nocase(s, "smtp;") ||
-	    is_transport(s) || is_digits(s) || memchr(s.p, ' ', s.len))
+	    is_transport(s) || mn_span_all_digits(s) || memchr(s.p, ' ', s.len))
 		return false;
 	if (s.p[0] == '*' || i + 1 == end)
 		return true;
 	const struct unit *next = &us->u[i + 1];
 	if (mn_span_starts_nocase(next->s, "dns;")) /* "host dns;host": the remote host, not a user */
 		return false;
-	if (next->gap_before || mn_span_starts_nocase(next->s, "smtp;") || is_transport(next->s) || is_digits(next->s))
+	if (next->gap_before || mn_span_starts_nocase(next->s, "smtp;") || is_transport(next->s) || mn_span_all_digits(next->s))
 		return true;
 	return connection_info_units(us, i + 1, end) > 0;
 }
@@ -334,7 +324,7 @@ static mn_span join(const struct units *us, size_t from, size_t to)
 static size_t put_tail(struct mn_sun_entry *e, const struct units *us, size_t from)
 {
 	size_t n = us->n;
-	if (n >= from + 2 && is_digits(us->u[n - 1].s) && is_application(us->u[n - 2].s)) {
+	if (n >= from + 2 && mn_span_all_digits(us->u[n - 1].s) && is_application(us->u[n - 2].s)) {
 		mn_sun_add(e, MN_SUN_QUEUE_TIME, us->u[n - 1].s);
 		n--;
 	}
@@ -378,7 +368,7 @@ static void put_optional_fields(struct mn_sun_entry *e, const struct units *us, 
 	size_t i = 0;
 	const struct unit *u = us->u;
 	/* J and B entries end with an SMTP reply: its code is no notary integer */
-	if (i < us->n && is_digits(u[i].s) && !(strchr("JB", action) && u[i].s.len == 3))
+	if (i < us->n && mn_span_all_digits(u[i].s) && !(strchr("JB", action) && u[i].s.len == 3))
 		mn_sun_add(e, MN_SUN_NOTARY, u[i++].s);
 	if (i < us->n && is_queue_file(u[i].s))
 		mn_sun_add(e, MN_SUN_FILE, u[i++].s);
@@ -394,7 +384,7 @@ static void put_optional_fields(struct mn_sun_entry *e, const struct units *us, 
 		mn_sun_add(e, MN_SUN_CONNECTION_INFO, join(us, i, i + conn));
 		i += conn;
 	}
-	if (i + 1 < end && is_digits(u[i].s) && is_digits(u[i + 1].s)) {
+	if (i + 1 < end && mn_span_all_digits(u[i].s) && mn_span_all_digits(u[i + 1].s)) {
 		mn_sun_add(e, MN_SUN_SENSITIVITY, u[i++].s);
 		mn_sun_add(e, MN_SUN_PRIORITY, u[i++].s);
 	}

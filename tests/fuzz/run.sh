@@ -14,7 +14,7 @@ srcdir=$(cd "${srcdir:-.}" && pwd) # the fuzzers run in their work directory
 : "${PYTHON3:=python3}"
 : "${MAILNORM_RULEBASE_DIR:=$srcdir/rulebases}"
 export MAILNORM_RULEBASE_DIR
-targets=${FUZZ_TARGETS:-sendmail sun_text sun_xml detect rules}
+targets=${FUZZ_TARGETS:-sendmail sun_text sun_xml detect rules postfix}
 
 for target in $targets; do
 	if [ ! -x "$FUZZ_BUILDDIR/fuzz_$target" ]; then

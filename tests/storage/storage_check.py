@@ -23,8 +23,9 @@ object whose "dynamic" is true and a dynamic template of the mapping matches its
         splits the inputs of the golden files (tests/golden/*/*.txt) into what the test
         feeds rsyslogd: OUTDIR/maillog (sendmail and Postfix lines with a syslog header, for
         imfile), OUTDIR/tcp and OUTDIR/udp (syslog messages; a Postfix line without a
-        header gets the tag of the program its golden tree names, else one of no MTA, so
-        that the module tells its format by its text), OUTDIR/mail.log_current (Sun MTA
+        header gets the tag of the program its golden tree names, else "postfix", as
+        rsyslog's programname of a Postfix tag is; one its golden file expects not to be
+        recognised without a program is left out), OUTDIR/mail.log_current (Sun MTA
         entries, for imfile); prints how many documents they must give (the inputs the
         golden files expect to be recognised; the Sun entries of seed-entries.txt are
         sent a second time over TCP, as a forwarding rsyslog would)
@@ -536,8 +537,9 @@ def cmd_feeds(outdir, golden_dir):
             elif SYSLOG_HEADER.match(line):
                 feeds["tcp"].append("<22>" + line)
             elif kind == "postfix":
-                program = case["expected"].get("postfix", {}).get("program", "mail")
-                feeds["tcp"].append(f"<22>Nov 22 10:00:00 mx9 {program}[99]: " + line)
+                if recognised:
+                    program = case["expected"].get("postfix", {}).get("program", "postfix")
+                    feeds["tcp"].append(f"<22>Nov 22 10:00:00 mx9 {program}[99]: " + line)
             else:
                 feeds["tcp"].append("<22>Nov 22 10:00:00 mx9 sendmail[99]: " + line)
             expected += recognised

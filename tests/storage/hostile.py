@@ -4,9 +4,9 @@
   hostile.py OUTDIR
 
 Writes OUTDIR/tcp, OUTDIR/udp (syslog messages, one a line), OUTDIR/maillog (a
-sendmail log file for imfile) and OUTDIR/mail.log_current (Sun MTA XML entries for
+sendmail and Postfix log file for imfile) and OUTDIR/mail.log_current (Sun MTA XML entries for
 imfile): every line is a recognised line with an id of its own (qH + 10 digits: the
-sendmail queue id, or in the Sun entry's message id), so every line must give one row or
+sendmail queue id, or in the Sun entry's or the Postfix line's message id or SASL user), so every line must give one row or
 document. Around each hostile line go
 ordinary lines (a hostile line must not cost its neighbours in the same batch).
 OUTDIR/hostile lists the ids of the hostile lines with what they try, tab-separated.
@@ -19,7 +19,8 @@ The hostile lines are what a stranger can put into a mail log line or a syslog h
 invalid UTF-8 in an RFC 5424 host name or app-name, an impossible date (Feb 31) in either
 header form, a NUL byte, values longer than a btree index entry may be (Message-ID,
 sender, recipient, relay, host name), quotes and backslashes meant to end a string
-literal.
+literal; and the same in the parts of a Postfix line the configurations read from its tree
+(postfix.host, .program, .timestamp of a maillog line's own header).
 """
 import os
 import sys
@@ -56,6 +57,14 @@ def rfc5424(body, host=b"mx1.example.net", app=b"sm-mta", date=b"2026-12-05T03:0
 
 def maillog(body, host=b"mx1.example.net"):
     return b"Dec  5 03:00:00 " + host + b" sm-mta[4242]: " + body
+
+
+def pf_message_id(q, extra=""):
+    return f"4F2A1C0D3E: message-id=<{q}{extra}@example.org>".encode()
+
+
+def pf_maillog(body, host=b"mx2.example.net", date=b"Dec  5 03:00:00", tag=b"postfix/cleanup[4242]"):
+    return date + b" " + host + b" " + tag + b": " + body
 
 
 def sun_entry(q, extra=""):
@@ -117,6 +126,19 @@ attack("mail.log_current", "an XML size= attribute after sz=, not a number",
        lambda q: sun_entry(q, ' size="abc" node="x"'))
 attack("maillog", "a timestamp= key carrying JSON",
        lambda q: maillog(from_line(q) + b', timestamp=2026-12-05T03:00:00Z","event":{"action":"delivered"},"x":"'))
+attack("maillog", "a 3000-byte host name in a Postfix line's header",
+       lambda q: pf_maillog(pf_message_id(q), host=LONG.encode()))
+attack("maillog", "Feb 31 in a Postfix line's RFC 3339 header",
+       lambda q: pf_maillog(pf_message_id(q), date=b"2026-02-31T10:00:00+00:00"))
+attack("maillog", "quotes and backslashes in a Postfix line's tag",
+       lambda q: pf_maillog(pf_message_id(q), tag=b"postfix/x\\'\"y[4242]"))
+attack("tcp", "quotes and backslashes in a Postfix Message-ID",
+       lambda q: rfc3164(pf_message_id(q, "a\\'b\"c\\\\'); DELETE FROM mail_event; --"),
+                         tag=b"postfix/cleanup[4242]"))
+attack("tcp", "a timestamp= key of a Postfix client= line carrying JSON",
+       lambda q: rfc3164(f'4F2A1C0D3E: client=a[192.0.2.1], sasl_method=PLAIN, sasl_username={q}, '
+                         f'timestamp=2026-12-05T03:00:00Z","event":{{"action":"delivered"}},"x":"'.encode(),
+                         tag=b"postfix/smtpd[4242]"))
 # 14 lines of 60 unknown keys: 840 field names, before issue 12 each a new field.
 for n in range(14):
     attack("tcp", "60 unknown keys",

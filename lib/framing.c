@@ -7,6 +7,7 @@
  *   Jun 17 14:37:39 <mail.notice> robin sm-mta[2794]: ... BSD verbose priority
  *   Feb 20 06:25:36 [my server IP] sm-mta[22765]: ...     bracketed host
  *   2023-05-01T10:00:00.123456+02:00 host sm-mta[1]: ...  RFC 3339 (rsyslog's high precision)
+ *   2024-05-01T08:00:00+0200 mx postfix/smtp[1]: ...       journalctl -o short-iso (zone without ':')
  *   2019-08-12 13:30:45 host sendmail[1]: ...             RFC 3339 with a space
  *   2017-01-14T18:36:27.633279localhost sendmail[1]: ...  RFC 3339 glued to the host
  *   <22>1 2023-05-01T10:00:00Z host sm-mta 1 - - ...      RFC 5424
@@ -103,8 +104,11 @@ static bool take_rfc3339_time(struct cursor *c)
 	if (!at_end(c) && (*c->p == '+' || *c->p == '-')) {
 		struct cursor zone = *c;
 		zone.p++;
-		if (take_exact_digits(&zone, 2) && take_char(&zone, ':') && take_exact_digits(&zone, 2))
-			*c = zone;
+		if (take_exact_digits(&zone, 2)) {
+			take_char(&zone, ':'); /* "+hh:mm", or journalctl's "+hhmm" */
+			if (take_exact_digits(&zone, 2))
+				*c = zone;
+		}
 	}
 	return true;
 }

@@ -577,6 +577,26 @@ static bool no_resolve(struct parser *ps, mn_span s)
 	return line->number.len > 0;
 }
 
+/* The same before 2.9: "IP: hostname H verification failed[: R]", "IP: address not listed
+ * for hostname H" */
+static bool old_no_resolve(struct parser *ps, mn_span s)
+{
+	struct mn_postfix_line *line = ps->line;
+	if (!take_until(&s, ": ", &line->number) || !line->number.len || find(line->number, " ") < line->number.len)
+		return false;
+	if (take(&s, "address not listed for hostname ")) {
+		line->detail = s;
+	} else if (take(&s, "hostname ") && take_until(&s, " verification failed", &line->detail)) {
+		if (s.len && !take(&s, ": "))
+			return false;
+		line->text = s;
+	} else {
+		return false;
+	}
+	line->type = MN_PF_NO_RESOLVE;
+	return line->detail.len > 0;
+}
+
 /* "NAME limit exceeded: N from C for service S" */
 static bool limit(struct parser *ps, mn_span s)
 {
@@ -880,7 +900,7 @@ static bool classify(struct parser *ps, mn_span s)
 {
 	static bool (*const types[])(struct parser *, mn_span) = {
 		delivery,    queue_manager, message_id, client, pickup,	      queue_operation, session,
-		session_end, smtp_client,   sasl,	tls,	notification, no_resolve,      limit,
+		session_end, smtp_client,   sasl,	tls,	notification, no_resolve,      old_no_resolve, limit,
 		bad_command, postscreen,    dnsblog,	anvil,	master,	      action_line,
 	};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {

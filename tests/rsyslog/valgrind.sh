@@ -16,6 +16,8 @@ RUN_UNDER=(valgrind --quiet --error-exitcode=99 --leak-check=full
 	echo '<6>Jan  6 02:37:30 Jupiter kernel: eth0: link up'
 	# Sun MTA: text and XML entries, and one longer than the parser's stack scratch buffer
 	$CHECK_JSON golden-lines "$srcdir"/tests/golden/sun_mta/*.txt --prefix '<20>Nov 22 10:00:00 mta1 imta: '
+	# Postfix: every line type of the golden files, the correlation cache too
+	$CHECK_JSON golden-lines "$srcdir"/tests/golden/postfix/*.txt --prefix '<22>Nov 22 10:00:00 mx2 postfix/smtpd[7]: '
 	printf '<20>Nov 22 10:00:00 mta1 imta: <en ts="2014-06-02T22:02:13.94" sc="tcp_local" dc="l" ac="E" sz="1" so="a&amp;b@example.com" od="rfc822;c@example.com" de="c@example.com" di="%s"/>\n' \
 		"$(printf 'x&lt;%.0s' $(seq 1 1500))"
 } >"$TEST_DIR/input"

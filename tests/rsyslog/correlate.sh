@@ -7,6 +7,19 @@
 # removed closes it.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
+# four_workers_conf OUTPUT: 4 workers, correlation on, each tree after its host into OUTPUT.
+four_workers_conf() {
+	{ conf_header; conf_tcp_input; } >"$TEST_DIR/rsyslog.conf"
+	cat >>"$TEST_DIR/rsyslog.conf" <<-CONF
+	template(name="tree" type="string" string="%hostname% %\$!mail%\n")
+	ruleset(name="mail" queue.type="LinkedList" queue.workerThreads="4"
+	        queue.workerThreadMinimumMessages="16" queue.dequeueBatchSize="8") {
+		action(type="mmmailnorm" correlate="on")
+		action(type="omfile" file="$1" template="tree")
+	}
+	CONF
+}
+
 messages=400
 # from= lines first: with 4 workers, lines sent together may be handled in any order, so
 # the to= lines are sent once every from= line is through.
@@ -26,15 +39,7 @@ for ((i = 0; i < messages; i++)); do
 		"$i" "$q" "$i"
 done >"$TEST_DIR/to"
 
-{ conf_header; conf_tcp_input; } >"$TEST_DIR/rsyslog.conf"
-cat >>"$TEST_DIR/rsyslog.conf" <<CONF
-template(name="tree" type="string" string="%hostname% %\$!mail%\n")
-ruleset(name="mail" queue.type="LinkedList" queue.workerThreads="4"
-        queue.workerThreadMinimumMessages="16" queue.dequeueBatchSize="8") {
-	action(type="mmmailnorm" correlate="on")
-	action(type="omfile" file="$TEST_DIR/output" template="tree")
-}
-CONF
+four_workers_conf "$TEST_DIR/output"
 
 start_rsyslogd
 send_tcp "$TEST_DIR/from"
@@ -140,15 +145,7 @@ for step, text in steps.items():
                                                                  host=host) + "\n")
 STEPS
 
-{ conf_header; conf_tcp_input; } >"$TEST_DIR/rsyslog.conf"
-cat >>"$TEST_DIR/rsyslog.conf" <<CONF
-template(name="tree" type="string" string="%hostname% %\$!mail%\n")
-ruleset(name="mail" queue.type="LinkedList" queue.workerThreads="4"
-        queue.workerThreadMinimumMessages="16" queue.dequeueBatchSize="8") {
-	action(type="mmmailnorm" correlate="on")
-	action(type="omfile" file="$TEST_DIR/pf-output" template="tree")
-}
-CONF
+four_workers_conf "$TEST_DIR/pf-output"
 start_rsyslogd
 sent=0
 for step in client cleanup qmgr deliveries unknown retry third removed after; do

@@ -358,7 +358,7 @@ countResult(instanceData *const pData, const enum mn_result result, const struct
  * but with its slashes. rsyslog 8.2302 ends programname at the first '/' ("postfix" of
  * "postfix/submission/smtpd[12]:") unless parser.permitSlashInProgramName is on, and the
  * last part of a Postfix tag names the daemon whose grammar the line has. A tag longer than
- * the buffer falls back to programname. */
+ * the buffer falls back to programname; an empty one (imfile's tag="") names no program. */
 static const char *
 programOfTag(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg)
 {
@@ -371,6 +371,8 @@ programOfTag(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg)
 		++len;
 	if(len > PROGRAM_MAX)
 		return (const char *)getProgramName(pMsg, LOCK_MUTEX);
+	if(len == 0)
+		return NULL;
 	memcpy(pWrkrData->program, tag, (size_t)len);
 	pWrkrData->program[len] = '\0';
 	return pWrkrData->program;

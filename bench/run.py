@@ -490,7 +490,7 @@ def table(info, lib, ln, ln_pf, e2e, extra, scaling, lengths, check=None):
             ('(d) mmmailnorm, output="text"', e2e["d"]),
             ('    mmmailnorm, correlate="on" (one run)', extra["correlate"]),
             ("    mmmailnorm, Sun MTA corpus (one run)", extra["sun"]),
-            ("    mmnormalize, Postfix corpus, bench/postfix.rules", extra["postfix_b"]),
+            ("    mmnormalize, Postfix corpus (one run)", extra["postfix_b"]),
             ("    mmmailnorm, Postfix corpus (one run)", extra["postfix"])]
     for name, r in rows:
         counts = r["counts"]

@@ -987,10 +987,10 @@ bool mn_postfix_parse(const struct mn_framing *framing, const char *program, str
 		s.len--;
 	while (s.len && s.p[0] == ' ')
 		s = mn_span_from(s, 1);
+	if (!line->program.len) /* the line's own tag before the caller's */
+		take_script_tag(&s, line);
 	if (!line->program.len && program)
 		line->program = mn_span_make(program, strlen(program));
-	if (!line->program.len)
-		take_script_tag(&s, line);
 	if (is_sendmail_tag(line->program))
 		return false;
 	bool tagged = line->program.len && split_tag(line);

@@ -440,6 +440,7 @@ static bool smtp_client(struct parser *ps, mn_span s)
 	if ((take(&t, "lost connection with ") || take(&t, "conversation with ")) && take_endpoint(&t, &line->server)) {
 		bool lost = mn_span_starts(s, "lost");
 		if (take(&t, lost ? " while " : " timed out while ") && t.len) {
+			/* error.message: "lost connection" (in the line) or "timed out" (a literal) */
 			line->word = lost ? mn_span_make(s.p, strlen("lost connection")) : mn_span_make("timed out", 9);
 			line->phase = t;
 			line->type = MN_PF_LOST_WITH;
@@ -785,7 +786,7 @@ static bool postscreen(struct parser *ps, mn_span s)
 			return line->phase.len > 0;
 		}
 	if ((take(&t, "DATA without valid RCPT from ") || take(&t, "BDAT without valid RCPT from "))) {
-		line->word = mn_span_make(s.p, strlen("DATA without valid RCPT"));
+		line->word = mn_span_make(s.p, strlen("DATA without valid RCPT")); /* or BDAT: as long */
 		return is_endpoint(t, &line->client);
 	}
 	if (take(&t, "PREGREET ")) {
@@ -808,8 +809,11 @@ static bool postscreen(struct parser *ps, mn_span s)
 	if (take(&t, "HANGUP after ")) {
 		line->word = mn_span_make(s.p, 6);
 		line->number2 = take_word(&t);
-		return is_decimal(line->number2) && take(&t, " from ") && take_endpoint(&t, &line->client) &&
-		       take(&t, " in ") && (line->detail = t).len > 0;
+		if (!is_decimal(line->number2) || !take(&t, " from ") || !take_endpoint(&t, &line->client) ||
+		    !take(&t, " in "))
+			return false;
+		line->detail = t;
+		return t.len > 0;
 	}
 	return false;
 }
@@ -987,10 +991,10 @@ bool mn_postfix_parse(const struct mn_framing *framing, const char *program, str
 		s.len--;
 	while (s.len && s.p[0] == ' ')
 		s = mn_span_from(s, 1);
+	if (!line->program.len) /* the line's own tag before the caller's */
+		take_script_tag(&s, line);
 	if (!line->program.len && program)
 		line->program = mn_span_make(program, strlen(program));
-	if (!line->program.len)
-		take_script_tag(&s, line);
 	if (is_sendmail_tag(line->program))
 		return false;
 	bool tagged = line->program.len && split_tag(line);

@@ -58,6 +58,22 @@ check_json '[d["sun_mta"]["time"] for d in docs] == ["1998-01-19T19:16:57.64-05:
 [ $? -eq 2 ] || fail "bad timezone: exit status not 2"
 grep -q "bad timezone 'Mars/Olympus'" "$dir/err" || fail "bad timezone message: $(cat "$dir/err")"
 
+# --format=postfix parses Postfix lines only; --host and --program stand for what rsyslog took
+# off a header-less line: the program recognises it, the host keys the correlation
+pf_qmgr='4F2A1C0D3E: from=<a@example.org>, size=10, nrcpt=1 (queue active)'
+pf_to='4F2A1C0D3E: to=<b@example.net>, relay=local, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (delivered to mailbox)'
+printf '%s\n' "$pf_qmgr" "$(head -1 "$dir/in.log")" | "$MAILNORM" --format=postfix >"$dir/out" 2>/dev/null ||
+	fail "--format=postfix failed"
+check_json 'docs[0]["event"]["module"] == "postfix" and docs[1] == {}' <"$dir/out" || fail "--format=postfix: $(cat "$dir/out")"
+printf '%s\n' 'warning: dict_nis_init: NIS domain name not set' | "$MAILNORM" --program=postfix/qmgr >"$dir/out" 2>/dev/null
+check_json 'docs[0]["postfix"]["process"] == "qmgr" and docs[0]["error"]["message"] == "dict_nis_init: NIS domain name not set"' <"$dir/out" ||
+	fail "--program: $(cat "$dir/out")"
+printf '%s\n' "Mar  1 10:00:00 mx9 postfix/qmgr[1]: $pf_qmgr" "$pf_to" | "$MAILNORM" --host=mx9 --correlate >"$dir/out" 2>/dev/null
+check_json 'docs[1]["postfix"]["correlated"] is True and docs[1]["postfix"]["size"] == 10' <"$dir/out" ||
+	fail "--host with --correlate: $(cat "$dir/out")"
+printf '%s\n' "Mar  1 10:00:00 mx9 postfix/qmgr[1]: $pf_qmgr" "$pf_to" | "$MAILNORM" --correlate >"$dir/out" 2>/dev/null
+check_json '"correlated" not in docs[1]["postfix"]' <"$dir/out" || fail "a line of no host correlated with mx9's"
+
 # --correlate: an entry older than --correlation-ttl is gone (the order of the cases is in
 # tests/golden/correlate; time needs a live test)
 from='Nov  7 13:52:47 mx1 sm-mta[100]: qA7LqlqC029841: from=<alice@example.org>, size=1, class=0, nrcpts=1, relay=localhost'

@@ -37,7 +37,7 @@ Environment (make bench sets the tools; the rest are knobs):
   BENCH_LENGTH_LINES=20000  lines per length bucket and format
   BENCH_SEED=6            corpus seed
   BENCH_DIR=/tmp/mailnorm-bench  corpora (kept, keyed by size, seed and gen.py), work files
-  BENCH_FIGURE=$BENCH_DIR/performance.svg  the figure (doc/performance.svg for the doc)
+  BENCH_FIGURE=$BENCH_DIR/performance.svg  the figure (make bench: doc/performance.svg)
   BENCH_QUIET_WAIT=120    seconds to wait in all, before the measurements, for other
                           processes to leave the cores alone (the table says how much they
                           used anyway)

@@ -172,7 +172,7 @@ def main():
             report("library, %s, %s (mnbench %s)" % (fmt, title, stage), os.path.join(OUT, "callgrind." + name),
                    LINES + min(LINES, 20000))
     small = os.path.join(OUT, "sendmail.log")
-    rb = run.rulebase(run.LINE_PREFIX, "comparable-line.rulebase")
+    rb = run.rulebase(run.LINE_PREFIX, "comparable-line.rulebase", "comparable")
     run.log("callgrind: lognormalizer")
     with open(small, "rb") as inp:
         subprocess.run(callgrind("lognormalizer") + [run.LOGNORMALIZER, "-r", rb, "-e", "json", "-T"],
@@ -180,11 +180,11 @@ def main():
     report("lognormalizer -e json, sendmail", os.path.join(OUT, "callgrind.lognormalizer"), LINES)
 
     feed = run.make_feed(small, os.path.join(OUT, "feed.log"))
-    msg_rb = run.rulebase(run.MSG_PREFIX, "comparable-msg.rulebase")
+    msg_rbs = {r: run.rulebase(run.MSG_PREFIX, "%s-msg.rulebase" % r, r) for r in run.RULES}
     for mode, title in (("a", "no parsing"), ("b", "mmnormalize"), ("c", 'mmmailnorm output="tree"'),
                         ("d", 'mmmailnorm output="text"')):
         run.log("callgrind: rsyslogd (%s)" % mode)
-        run.e2e_run(mode, run.WORKERS, feed, LINES, msg_rb, run_under=callgrind("rsyslogd-" + mode), timeout=900)
+        run.e2e_run(mode, run.WORKERS, feed, LINES, msg_rbs, run_under=callgrind("rsyslogd-" + mode), timeout=900)
         report("rsyslogd (%s) %s, %d messages" % (mode, title, LINES),
                os.path.join(OUT, "callgrind.rsyslogd-" + mode), LINES)
 

@@ -6,38 +6,6 @@
 
 #include "tree.h"
 
-struct writer {
-	char *buf;
-	size_t len, capacity;
-	bool failed;
-};
-
-static bool grow(struct writer *w, size_t n)
-{
-	size_t capacity = w->capacity ? w->capacity : 1024;
-	while (capacity - w->len < n)
-		capacity *= 2;
-	char *grown = realloc(w->buf, capacity);
-	if (!grown) {
-		w->failed = true;
-		return false;
-	}
-	w->buf = grown, w->capacity = capacity;
-	return true;
-}
-
-/* Room for n more bytes; every piece reserves its worst case first. */
-static inline bool reserve(struct writer *w, size_t n)
-{
-	return !w->failed && (w->capacity - w->len >= n || grow(w, n));
-}
-
-static inline void put_char(struct writer *w, char c)
-{
-	if (reserve(w, 1))
-		w->buf[w->len++] = c;
-}
-
 /* Bytes that cannot be copied as they are: control characters, '"', '\\', non-ASCII. */
 static const bool special[256] = {
 	/* 0x00 ... 0x1f, '"' (0x22), '\\' (0x5c), 0x80 ... 0xff */
@@ -79,22 +47,21 @@ static inline bool plain8(uint64_t x)
 }
 
 /* One byte that is not plain, at s[*i]: its escape, or the UTF-8 sequence it starts, or
- * U+FFFD. Room is reserved by the caller. */
-static void put_special(struct writer *w, const unsigned char *s, size_t len, size_t *i)
+ * U+FFFD. */
+static char *put_special(char *out, const unsigned char *s, size_t len, size_t *i)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char c = s[*i];
-	char *out = w->buf + w->len;
 	if (c >= 0x80) {
 		size_t n = mn_utf8_sequence_length(s + *i, len - *i);
 		if (n)
 			memcpy(out, s + *i, n);
 		else
 			memcpy(out, "\xEF\xBF\xBD", 3);
-		w->len += n ? n : 3;
 		*i += n ? n : 1;
-		return;
+		return out + (n ? n : 3);
 	}
+	(*i)++;
 	out[0] = '\\';
 	switch (c) {
 	case '"': out[1] = '"'; break;
@@ -107,20 +74,14 @@ static void put_special(struct writer *w, const unsigned char *s, size_t len, si
 	default:
 		memcpy(out + 1, "u00", 3);
 		out[4] = hex[c >> 4], out[5] = hex[c & 15];
-		w->len += 6;
-		(*i)++;
-		return;
+		return out + 6;
 	}
-	w->len += 2;
-	(*i)++;
+	return out + 2;
 }
 
-static void put_string(struct writer *w, mn_span s)
+static char *put_string(char *out, mn_span s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	if (!reserve(w, 6 * s.len + 2)) /* "\u00XX" per byte at worst */
-		return;
-	char *out = w->buf + w->len;
 	*out++ = '"';
 	for (size_t i = 0; i < s.len;) {
 		uint64_t x;
@@ -130,16 +91,14 @@ static void put_string(struct writer *w, mn_span s)
 		} else if (plain(p[i])) {
 			*out++ = (char)p[i++];
 		} else {
-			w->len = (size_t)(out - w->buf);
-			put_special(w, p, s.len, &i);
-			out = w->buf + w->len;
+			out = put_special(out, p, s.len, &i);
 		}
 	}
 	*out++ = '"';
-	w->len = (size_t)(out - w->buf);
+	return out;
 }
 
-static void put_int(struct writer *w, int64_t v)
+static char *put_int(char *out, int64_t v)
 {
 	char digits[20];
 	size_t n = 0;
@@ -147,110 +106,124 @@ static void put_int(struct writer *w, int64_t v)
 	do
 		digits[n++] = (char)('0' + u % 10);
 	while ((u /= 10) != 0);
-	if (!reserve(w, n + 1))
-		return;
 	if (v < 0)
-		w->buf[w->len++] = '-';
+		*out++ = '-';
 	while (n)
-		w->buf[w->len++] = digits[--n];
+		*out++ = digits[--n];
+	return out;
 }
 
-static void put_literal(struct writer *w, const char *text)
+static char *put_literal(char *out, const char *text)
 {
 	size_t n = strlen(text);
-	if (reserve(w, n))
-		memcpy(w->buf + w->len, text, n), w->len += n;
+	memcpy(out, text, n);
+	return out + n;
 }
 
 /* As libfastjson writes doubles (%.17g, ".0" when it looks like an integer), without an
  * object per number, and always valid JSON: no ".0" after an exponent, null for what JSON
  * has no number for. Rare: only a user's rulebase makes doubles. */
-static void put_double(struct writer *w, double v)
+#define DOUBLE_ROOM 40 /* "-1.2345678901234567e-308" and ".0" */
+static char *put_double(char *out, double v)
 {
-	char text[40]; /* "-1.2345678901234567e-308" and ".0" */
-	if (!isfinite(v)) {
-		put_literal(w, "null");
-		return;
-	}
+	char text[DOUBLE_ROOM];
+	if (!isfinite(v))
+		return put_literal(out, "null");
 	int n = snprintf(text, sizeof text - 2, "%.17g", v);
-	if (n < 0 || (size_t)n >= sizeof text - 2) {
-		put_literal(w, "null");
-		return;
-	}
+	if (n < 0 || (size_t)n >= sizeof text - 2)
+		return put_literal(out, "null");
 	if (!strpbrk(text, ".e"))
 		memcpy(text + n, ".0", 3);
-	put_literal(w, text);
+	return put_literal(out, text);
 }
 
 /* "key": literal keys are plain ASCII names and are copied as they are. */
-static void put_key(struct writer *w, const struct mn_node *member)
+static char *put_key(char *out, const struct mn_node *member)
 {
-	size_t n = member->key.len;
 	if (!member->key_str) {
-		put_string(w, member->key);
-	} else if (reserve(w, n + 2)) {
-		w->buf[w->len++] = '"';
-		memcpy(w->buf + w->len, member->key.p, n);
-		w->len += n;
-		w->buf[w->len++] = '"';
+		out = put_string(out, member->key);
+	} else {
+		*out++ = '"';
+		memcpy(out, member->key.p, member->key.len);
+		out += member->key.len;
+		*out++ = '"';
 	}
-	put_char(w, ':');
+	*out++ = ':';
+	return out;
 }
 
-static void put_node(struct writer *w, const struct mn_tree *t, mn_node_id id)
+static char *put_node(char *out, const struct mn_tree *t, const struct mn_node *n)
 {
-	const struct mn_node *n = mn_tree_node(t, id);
 	switch (n->kind) {
 	case MN_NODE_OBJECT:
 	case MN_NODE_ARRAY: {
 		bool object = n->kind == MN_NODE_OBJECT;
-		put_char(w, object ? '{' : '[');
-		for (mn_node_id c = n->v.children.first; c; c = mn_tree_node(t, c)->next) {
-			if (c != n->v.children.first)
-				put_char(w, ',');
+		*out++ = object ? '{' : '[';
+		for (mn_node_id c = n->v.children.first; c;) {
+			const struct mn_node *member = mn_tree_node(t, c);
 			if (object)
-				put_key(w, mn_tree_node(t, c));
-			put_node(w, t, c);
+				out = put_key(out, member);
+			out = put_node(out, t, member);
+			if ((c = member->next) != MN_NO_NODE)
+				*out++ = ',';
 		}
-		put_char(w, object ? '}' : ']');
-		break;
+		*out++ = object ? '}' : ']';
+		return out;
 	}
 	case MN_NODE_STRING:
-		put_string(w, n->v.str);
-		break;
+		return put_string(out, n->v.str);
 	case MN_NODE_INT:
-		put_int(w, n->v.num);
-		break;
+		return put_int(out, n->v.num);
 	case MN_NODE_DOUBLE:
-		put_double(w, n->v.dbl);
-		break;
+		return put_double(out, n->v.dbl);
 	case MN_NODE_NUMBER: /* digits and one '.', checked when set */
-		if (reserve(w, n->v.str.len))
-			memcpy(w->buf + w->len, n->v.str.p, n->v.str.len), w->len += n->v.str.len;
-		break;
+		memcpy(out, n->v.str.p, n->v.str.len);
+		return out + n->v.str.len;
 	case MN_NODE_TRUE:
-		put_literal(w, "true");
-		break;
+		return put_literal(out, "true");
 	case MN_NODE_FALSE:
-		put_literal(w, "false");
-		break;
-	case MN_NODE_NULL:
-		put_literal(w, "null");
-		break;
+		return put_literal(out, "false");
+	default:
+		return put_literal(out, "null");
 	}
+}
+
+/* The most text the nodes can make: every byte of a string escaped as "\u00XX", keys and
+ * punctuation included, so that the writer reserves once, not per piece. */
+static size_t worst_case_length(const struct mn_tree *t)
+{
+	size_t n = 1; /* the NUL */
+	for (mn_node_id id = 0; id < t->nnodes; id++) {
+		const struct mn_node *node = mn_tree_node(t, id);
+		n += (node->key_str ? node->key.len : 6 * node->key.len) + 4; /* "key": and a ',' */
+		switch (node->kind) {
+		case MN_NODE_STRING: n += 6 * node->v.str.len + 2; break;
+		case MN_NODE_INT: n += 20; break;
+		case MN_NODE_DOUBLE: n += DOUBLE_ROOM; break;
+		case MN_NODE_NUMBER: n += node->v.str.len; break;
+		default: n += 5; break; /* "false", "{}" */
+		}
+	}
+	return n;
 }
 
 const char *mn_tree_json(struct mn_tree *t, size_t *len)
 {
-	struct writer w = {.buf = t->text, .capacity = t->text_capacity};
 	if (t->failed)
 		return NULL;
-	put_node(&w, t, 0);
-	put_char(&w, '\0');
-	t->text = w.buf, t->text_capacity = w.capacity;
-	if (w.failed)
-		return NULL;
+	size_t need = worst_case_length(t);
+	if (t->text_capacity < need) {
+		size_t capacity = t->text_capacity ? t->text_capacity : 1024;
+		while (capacity < need)
+			capacity *= 2;
+		char *grown = realloc(t->text, capacity);
+		if (!grown)
+			return NULL;
+		t->text = grown, t->text_capacity = capacity;
+	}
+	char *end = put_node(t->text, t, mn_tree_node(t, 0));
+	*end = '\0';
 	if (len)
-		*len = w.len - 1;
-	return w.buf;
+		*len = (size_t)(end - t->text);
+	return t->text;
 }

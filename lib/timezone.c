@@ -35,9 +35,34 @@ static int days_in_month(int year, int month)
 	return month == 2 && leap ? 29 : days[month - 1];
 }
 
-/* The offset east of UTC the local zone had at that civil time. */
-static bool local_offset(const struct mn_civil_time *t, long *seconds)
+/* Seconds from 1970-01-01T00:00:00 to that civil time read as UTC (days from civil:
+ * the proleptic Gregorian calendar, eras of 400 years). */
+static time_t seconds_as_utc(const struct mn_civil_time *t)
 {
+	long y = t->year - (t->month <= 2), era = (y >= 0 ? y : y - 399) / 400;
+	long year_of_era = y - era * 400, month = t->month > 2 ? t->month - 3 : t->month + 9;
+	long day_of_year = (153 * month + 2) / 5 + t->day - 1;
+	long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+	long days = era * 146097 + day_of_era - 719468;
+	return (time_t)days * 86400 + t->hour * 3600 + t->minute * 60 + t->second;
+}
+
+/* The offset east of UTC the local zone had at that civil time, as mktime() with tm_isdst
+ * -1 finds it. mktime() re-reads the zone on every call (with TZ unset, glibc stat()s
+ * /etc/localtime each time), so the offset found last is tried first with localtime_r(),
+ * which loads the zone once: if the instant "civil time less that offset" has that offset,
+ * it is the answer, and the one mktime() would give (it starts from the offset it found
+ * last, too; only entries across a change of offset reach it). */
+static bool local_offset(const struct mn_zone_cache *last, const struct mn_civil_time *t, long *seconds)
+{
+	if (last->known) {
+		time_t guess = seconds_as_utc(t) - last->offset;
+		struct tm tm;
+		if (localtime_r(&guess, &tm) && tm.tm_gmtoff == last->offset) {
+			*seconds = last->offset;
+			return true;
+		}
+	}
 	struct tm tm = {.tm_year = t->year - 1900,
 			.tm_mon = t->month - 1,
 			.tm_mday = t->day,
@@ -57,9 +82,9 @@ static bool cached_local_offset(struct mn_zone_cache *last, const struct mn_civi
 	if (!(last->valid && last->minute == t->minute && last->hour == t->hour && last->day == t->day &&
 	      last->month == t->month && last->year == t->year)) {
 		last->valid = false;
-		if (!local_offset(t, &last->offset))
+		if (!local_offset(last, t, &last->offset))
 			return false;
-		last->valid = true;
+		last->valid = last->known = true;
 		last->year = t->year, last->month = t->month, last->day = t->day;
 		last->hour = t->hour, last->minute = t->minute;
 	}

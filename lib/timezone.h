@@ -13,9 +13,11 @@ struct mn_civil_time {
 
 /* The local zone's offset for the minute asked last: entries come in time order, and
  * mktime() takes glibc's process-wide zone lock (zones change offset on whole minutes).
+ * The offset found last is also the first guess for another minute (timezone.c).
  * Zero-initialised: empty. One per thread (each struct mn_context has one). */
 struct mn_zone_cache {
-	bool valid;
+	bool valid; /* the minute below is the one of offset */
+	bool known; /* offset is one the zone had (the guess for other minutes) */
 	int year, month, day, hour, minute;
 	long offset;
 };

@@ -109,29 +109,38 @@ mn_span mn_tree_copy(struct mn_tree *t, mn_span s)
 /* ---- nodes ------------------------------------------------------------------------------- */
 
 /* One of 64 bits for a key: a cheap mix of its length and its first and last bytes. */
-static uint64_t key_bit(mn_span key)
+static inline uint64_t key_bit(mn_span key)
 {
 	unsigned h = key.len ? (unsigned char)key.p[0] * 7u + (unsigned char)key.p[key.len - 1] + (unsigned)key.len : 0;
 	return (uint64_t)1 << (h & 63);
 }
 
-static mn_node_id new_node(struct mn_tree *t, mn_node_id parent, mn_span key, const char *key_str, uint8_t kind)
+/* Twice the nodes: apart from new_node, which every value goes through. */
+static bool grow_nodes(struct mn_tree *t)
 {
-	if (t->failed)
-		return MN_NO_NODE;
-	if (t->nnodes == t->capacity) {
-		struct mn_node *grown = realloc(t->nodes, 2 * (size_t)t->capacity * sizeof *grown);
-		if (!grown) {
-			t->failed = true;
-			return MN_NO_NODE;
-		}
-		t->nodes = grown;
-		t->capacity *= 2;
+	struct mn_node *grown = realloc(t->nodes, 2 * (size_t)t->capacity * sizeof *grown);
+	if (!grown) {
+		t->failed = true;
+		return false;
 	}
+	t->nodes = grown;
+	t->capacity *= 2;
+	return true;
+}
+
+/* A node appended to parent's children; bit is key_bit(key) (nothing for array items). */
+static inline mn_node_id new_node(struct mn_tree *t, mn_node_id parent, mn_span key, const char *key_str,
+				  uint8_t kind, uint64_t bit)
+{
+	if (t->failed || (t->nnodes == t->capacity && !grow_nodes(t)))
+		return MN_NO_NODE;
 	mn_node_id id = t->nnodes++;
-	t->nodes[id] = (struct mn_node){.key = key, .key_str = key_str, .kind = kind};
+	struct mn_node *n = &t->nodes[id];
+	n->key = key, n->key_str = key_str, n->next = MN_NO_NODE, n->kind = kind;
+	n->v.children.first = n->v.children.last = n->v.children.found = MN_NO_NODE;
+	n->v.children.keys = 0;
 	struct mn_node *p = &t->nodes[parent];
-	p->v.children.keys |= key_bit(key);
+	p->v.children.keys |= bit;
 	if (p->v.children.last)
 		t->nodes[p->v.children.last].next = id;
 	else
@@ -140,15 +149,20 @@ static mn_node_id new_node(struct mn_tree *t, mn_node_id parent, mn_span key, co
 	return id;
 }
 
+static inline mn_node_id new_item(struct mn_tree *t, mn_node_id array, uint8_t kind)
+{
+	return new_node(t, array, mn_span_make("", 0), NULL, kind, 0);
+}
+
 static inline bool key_is(const struct mn_node *n, mn_span key)
 {
 	return n->key.len == key.len && (key.len == 0 || (n->key.p[0] == key.p[0] && memcmp(n->key.p, key.p, key.len) == 0));
 }
 
-static mn_node_id scan_children(const struct mn_tree *t, mn_node_id parent, mn_span key)
+static mn_node_id scan_children(const struct mn_tree *t, mn_node_id parent, mn_span key, uint64_t bit)
 {
 	const struct mn_node *p = &t->nodes[parent];
-	if (!(p->v.children.keys & key_bit(key)))
+	if (!(p->v.children.keys & bit))
 		return MN_NO_NODE;
 	for (mn_node_id c = p->v.children.first; c; c = t->nodes[c].next)
 		if (key_is(&t->nodes[c], key))
@@ -157,27 +171,29 @@ static mn_node_id scan_children(const struct mn_tree *t, mn_node_id parent, mn_s
 }
 
 /* As scan_children, trying the member found last first. */
-static mn_node_id find_child(struct mn_tree *t, mn_node_id parent, mn_span key)
+static mn_node_id find_child(struct mn_tree *t, mn_node_id parent, mn_span key, uint64_t bit)
 {
 	struct mn_node *p = &t->nodes[parent];
 	if (p->v.children.found && key_is(&t->nodes[p->v.children.found], key))
 		return p->v.children.found;
-	mn_node_id c = scan_children(t, parent, key);
+	mn_node_id c = scan_children(t, parent, key, bit);
 	if (c)
 		p->v.children.found = c;
 	return c;
 }
 
 /* The child key of parent, of the given kind: created, or an existing one emptied if
- * replace is set or its kind differs (the value is replaced in its place). */
+ * replace is set or its kind differs (the value is replaced in its place). A key whose bit
+ * is clear in the parent's mask is new: most are, and they are appended without a look. */
 static mn_node_id child(struct mn_tree *t, mn_node_id parent, mn_span key, const char *key_str, uint8_t kind,
 			bool replace)
 {
 	if (t->failed || t->nodes[parent].kind != MN_NODE_OBJECT)
 		return MN_NO_NODE;
-	mn_node_id id = find_child(t, parent, key);
+	uint64_t bit = key_bit(key);
+	mn_node_id id = t->nodes[parent].v.children.keys & bit ? find_child(t, parent, key, bit) : MN_NO_NODE;
 	if (!id)
-		return new_node(t, parent, key, key_str, kind);
+		return new_node(t, parent, key, key_str, kind, bit);
 	struct mn_node *n = &t->nodes[id];
 	if (replace || n->kind != kind) {
 		n->kind = kind;
@@ -193,7 +209,7 @@ mn_node_id mn_tree_add(struct mn_tree *t, mn_node_id parent, struct mn_key key, 
 	if (t->failed)
 		return MN_NO_NODE;
 	if (t->nodes[parent].kind == MN_NODE_ARRAY)
-		return new_node(t, parent, mn_span_make("", 0), NULL, (uint8_t)kind);
+		return new_item(t, parent, (uint8_t)kind);
 	return child(t, parent, key.name, key.literal, (uint8_t)kind, true);
 }
 
@@ -288,7 +304,7 @@ bool mn_tree_put_other(struct mn_tree *t, mn_node_id parent, struct mn_key key, 
 	unsigned n = 0;
 	for (mn_node_id id = t->nodes[other].v.children.first; id; id = t->nodes[id].next)
 		n++;
-	if (n >= MN_MAX_OTHER_KEYS && !find_child(t, other, key.name))
+	if (n >= MN_MAX_OTHER_KEYS && !find_child(t, other, key.name, key_bit(key.name)))
 		return false;
 	mn_tree_set_span(t, other, key, value);
 	return true;
@@ -316,7 +332,7 @@ void mn_tree_put_true_in(struct mn_tree *t, mn_node_id base, const char *path)
 void mn_tree_append_at(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value)
 {
 	mn_node_id array = child(t, parent, key.name, key.literal, MN_NODE_ARRAY, false);
-	mn_node_id item = array ? new_node(t, array, mn_span_make("", 0), NULL, MN_NODE_STRING) : MN_NO_NODE;
+	mn_node_id item = array ? new_item(t, array, MN_NODE_STRING) : MN_NO_NODE;
 	if (item)
 		t->nodes[item].v.str = value;
 }
@@ -353,7 +369,7 @@ void mn_tree_append_unique_at(struct mn_tree *t, mn_node_id parent, struct mn_ke
 		if (s.len == value.len && memcmp(s.p, value.p, s.len) == 0)
 			return;
 	}
-	mn_node_id item = new_node(t, array, mn_span_make("", 0), NULL, MN_NODE_STRING);
+	mn_node_id item = new_item(t, array, MN_NODE_STRING);
 	if (item)
 		t->nodes[item].v.str = value;
 }
@@ -368,7 +384,7 @@ mn_node_id mn_tree_lookup(const struct mn_tree *t, mn_node_id parent, const char
 		size_t n = dot ? (size_t)(dot - path) : strlen(path);
 		if (t->nodes[node].kind != MN_NODE_OBJECT)
 			return MN_NO_NODE;
-		node = scan_children(t, node, mn_span_make(path, n));
+		node = scan_children(t, node, mn_span_make(path, n), key_bit(mn_span_make(path, n)));
 		if (!node || !dot)
 			return node;
 		path = dot + 1;
@@ -422,9 +438,10 @@ void mn_tree_put_event(struct mn_tree *t, const char *action, const char *outcom
 {
 	const char *category = "email", *category2 = NULL, *type = "info", *type2 = NULL;
 	for (size_t i = 0; i < sizeof categorisation / sizeof categorisation[0]; i++)
-		if (strcmp(action, categorisation[i].action) == 0) {
+		if (action[0] == categorisation[i].action[0] && strcmp(action, categorisation[i].action) == 0) {
 			category = categorisation[i].category, category2 = categorisation[i].category2;
 			type = categorisation[i].type, type2 = categorisation[i].type2;
+			break;
 		}
 	mn_node_id event = mn_tree_object(t, "event");
 	mn_tree_set_span(t, event, mn_key("action"), mn_span_make(action, strlen(action)));

@@ -9,5 +9,6 @@
 shipped=$(realpath "$1")
 . "$srcdir/tests/storage/es_setup.sh"
 start_receiver
-sendmail_from_lines "$2" "$TEST_DIR/lines"
+# RATE_LINES: a file of N syslog lines to send instead (make bench: its corpus)
+if [ -n "${RATE_LINES:-}" ]; then cp "$RATE_LINES" "$TEST_DIR/lines"; else sendmail_from_lines "$2" "$TEST_DIR/lines"; fi
 rate "$2" has_lines "$TEST_DIR/bulk.jsonl" "$2"

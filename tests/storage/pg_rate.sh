@@ -9,5 +9,6 @@
 . "$srcdir/tests/storage/common.sh"
 shipped=$(realpath "$1")
 . "$srcdir/tests/storage/pg_server.sh"
-sendmail_from_lines "$2" "$TEST_DIR/lines"
+# RATE_LINES: a file of N syslog lines to send instead (make bench: its corpus)
+if [ -n "${RATE_LINES:-}" ]; then cp "$RATE_LINES" "$TEST_DIR/lines"; else sendmail_from_lines "$2" "$TEST_DIR/lines"; fi
 rate "$2" has_rows "$2"

@@ -44,5 +44,29 @@ int main(void)
 	ok(mn_format_time(&local, &cache, &winter, a, sizeof a) && mn_format_time(&local, &cache, &summer, b, sizeof b) &&
 		   strcmp(a + 19, "+01:00") == 0 && strcmp(b + 19, "+02:00") == 0,
 	   "the zone cache does not keep an offset past its minute");
+
+	/* Across both changes of 2019, quarter-hour by quarter-hour (the gap and the repeated
+	 * hour included): the offset guessed from the entry before is the one mktime() finds. */
+	struct mn_zone_cache sweep = {0};
+	int differ = 0, entries = 0;
+	for (int day = 30; day <= 31 * 7 + 28; day++) {
+		int month = day <= 31 ? 3 : 10, mday = day <= 31 ? day : day - 31 * 7;
+		if (month == 10 && mday < 26)
+			continue;
+		for (int minute = 0; minute < 24 * 60; minute += 15) {
+			struct mn_civil_time t = {2019, month, mday, minute / 60, minute % 60, 0, {0}};
+			struct tm tm = {.tm_year = 119, .tm_mon = month - 1, .tm_mday = mday, .tm_hour = minute / 60,
+					.tm_min = minute % 60, .tm_isdst = -1};
+			char buf[64];
+			bool formatted = mn_format_time(&local, &sweep, &t, buf, sizeof buf);
+			mktime(&tm);
+			long off = tm.tm_gmtoff / 60;
+			char expected[8];
+			snprintf(expected, sizeof expected, "+%02ld:%02ld", off / 60, off % 60);
+			differ += !formatted || strcmp(buf + 19, expected) != 0;
+			entries++;
+		}
+	}
+	ok(differ == 0, "%d entries around the changes of offset: the offsets mktime() gives (%d differ)", entries, differ);
 	return done_testing();
 }

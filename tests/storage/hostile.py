@@ -16,10 +16,13 @@ line (ids qF...): no document may have a qF id. Prints the number of lines writt
 the first four files.
 
 The hostile lines are what a stranger can put into a mail log line or a syslog header:
-invalid UTF-8 in an RFC 5424 host name or app-name, an impossible date (Feb 31) in either
-header form, a NUL byte, values longer than a btree index entry may be (Message-ID,
-sender, recipient, relay, host name), quotes and backslashes meant to end a string
-literal.
+invalid UTF-8 in an RFC 5424 host name or app-name, an impossible date (Feb 31, Feb 29 of
+a common year) in either header form, a NUL byte, values longer than a btree index entry
+may be (Message-ID, sender, recipient, relay, host name), quotes and backslashes meant to
+end a string literal. A line's own impossible time is replaced by the receive time and flagged;
+Feb 29 of a leap year (2028) is a date like any other (OUTDIR/hostile names them:
+"Feb 31 ...", "Feb 29 of a common year ...", "Feb 29 of a leap year ...", "Feb 29 in an
+RFC 3164 header ...", whose year rsyslog guesses: the current one).
 """
 import os
 import sys
@@ -90,6 +93,12 @@ for kind in ("tcp", "udp"):
            lambda q: rfc3164(from_line(q), date=b"Feb 31 10:00:00"))
     attack(kind, "Feb 31 in an RFC 5424 header",
            lambda q: rfc5424(from_line(q), date=b"2026-02-31T10:00:00Z"))
+    attack(kind, "Feb 29 in an RFC 3164 header (the year is rsyslog's guess)",
+           lambda q: rfc3164(from_line(q), date=b"Feb 29 10:00:00"))
+    attack(kind, "Feb 29 of a common year in an RFC 5424 header",
+           lambda q: rfc5424(from_line(q), date=b"2026-02-29T10:00:00Z"))
+    attack(kind, "Feb 29 of a leap year in an RFC 5424 header",
+           lambda q: rfc5424(from_line(q), date=b"2028-02-29T10:00:00Z"))
     attack(kind, "quote and backslash in the host name",
            lambda q: rfc5424(from_line(q), host=b"mx1\\'"))
     attack(kind, "quote and backslash in the app-name",

@@ -51,6 +51,14 @@ with open(sys.argv[2], "w") as f:
 EOF
 }
 
+# maillog_from_lines N FILE: N sendmail from= lines as a maillog file has them (for imfile),
+# queue ids qM0000000000 on.
+maillog_from_lines() {
+	sendmail_from_lines "$1" "$2.syslog"
+	sed -e 's/^<22>//' -e 's/qD/qM/' "$2.syslog" >"$2"
+	rm "$2.syslog"
+}
+
 # send_udp PORT FILE: each line of FILE as one datagram to 127.0.0.1:PORT.
 send_udp() {
 	$PYTHON3 -c '

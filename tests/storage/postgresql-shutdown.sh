@@ -1,8 +1,12 @@
 #!/bin/bash
-# doc/postgresql/rsyslog.conf as shipped, stopped while the database is down (issue 12,
-# finding 8): the queue is saved and written after the restart; what rsyslog 8.2302 loses is
-# the batch the action was retrying, at most queue.dequeueBatchSize lines, as README.md
-# says; nothing is stored twice, and no line fails (mail_event_failed stays empty).
+# doc/postgresql/rsyslog.conf as shipped, stopped (issue 12, finding 8):
+# 1. while the database is down: the queue is saved and written after the restart; what
+#    rsyslog 8.2302 loses is the batch the action was retrying, at most
+#    queue.dequeueBatchSize lines, as README.md says; nothing is stored twice, and no line
+#    fails (mail_event_failed stays empty).
+# 2. while it is still parsing what imfile read (the database up): every line read has its
+#    row after the restart (the lines not yet parsed are saved with the ruleset's queue;
+#    imfile reads on from where it was).
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 . "$srcdir/tests/storage/common.sh"
 . "$srcdir/tests/storage/pg_server.sh"
@@ -37,3 +41,26 @@ failed=$(sql -d "$rsyslog_db" -c "SELECT count(*) FROM mail_event_failed")
 [ "$stored" -ge $((lines - batch)) ] ||
 	fail "$lines lines, $stored rows after the restart: more than a batch ($batch) lost"
 echo "PASS: stopped while the database was down: $stored of $lines lines stored after the restart ($((lines - stored)) lost, at most a batch of $batch)"
+
+# --- 2. stopped while parsing what imfile read ---------------------------------------------
+file_lines=30000
+file_rows() {
+	sql -d "$rsyslog_db" -c "SELECT count(*) FROM mail_event WHERE local_id LIKE 'qM%'"
+}
+maillog_from_lines "$file_lines" "$TEST_DIR/file-lines"
+start_rsyslogd
+cat "$TEST_DIR/file-lines" >>"$TEST_DIR/maillog"
+wait_for "the first rows of the file" test "$(file_rows)" -gt 0
+stop_rsyslogd
+early=$(file_rows)
+start_rsyslogd
+previous=-1
+until [ "$(file_rows)" -eq "$previous" ]; do
+	previous=$(file_rows)
+	sleep 5
+done
+stop_rsyslogd
+stored=$(file_rows)
+[ "$stored" -eq "$file_lines" ] ||
+	fail "stopped with $early of $file_lines lines of the file stored: $stored after the restart"
+echo "PASS: stopped with $early of $file_lines lines of the file stored: all $stored after the restart (line_id: none twice)"

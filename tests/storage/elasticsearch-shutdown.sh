@@ -11,27 +11,18 @@
 . "$srcdir/tests/storage/es_setup.sh"
 
 lines=5000
-batch=$(sed -n 's/.*queue.dequeueBatchSize="\([0-9]*\)".*/\1/p' "$shipped" | tail -n 1)
-[ -n "$batch" ] || fail "no queue.dequeueBatchSize in $shipped"
-sendmail_from_lines "$lines" "$TEST_DIR/lines"
-
 # Elasticsearch is down: the lines wait in the action's queue, the action retries.
-start_rsyslogd
-send_tcp_port "$tcp_port" "$TEST_DIR/lines"
-sleep 5
-stop_rsyslogd
-ls "$TEST_DIR/spool"/mail-elasticsearch* >/dev/null 2>&1 || fail "rsyslogd saved no queue on shutdown"
+stop_during_outage "$lines" mail-elasticsearch
 
 # It is up, rsyslogd starts again and sends what it saved.
+documents() {
+	line_count "$TEST_DIR/bulk.jsonl"
+}
 start_receiver
 start_rsyslogd
-previous=
-until [ "$(line_count "$TEST_DIR/bulk.jsonl")" = "$previous" ]; do
-	previous=$(line_count "$TEST_DIR/bulk.jsonl")
-	sleep 5
-done
+wait_until_still documents
 stop_rsyslogd
-stored=$(line_count "$TEST_DIR/bulk.jsonl")
+stored=$(documents)
 distinct=$(grep -o 'qD[0-9]*' "$TEST_DIR/bulk.jsonl" | sort -u | wc -l)
 [ "$distinct" -eq "$stored" ] || fail "$stored documents for $distinct lines: stored twice"
 [ "$stored" -ge $((lines - batch)) ] ||
@@ -40,20 +31,11 @@ echo "PASS: stopped during an outage: $stored of $lines lines stored after the r
 
 # --- 2. stopped while parsing what imfile read ---------------------------------------------
 file_lines=30000
-maillog_from_lines "$file_lines" "$TEST_DIR/file-lines"
-start_rsyslogd
-cat "$TEST_DIR/file-lines" >>"$TEST_DIR/maillog"
-wait_for "the first documents of the file" grep -q qM "$TEST_DIR/bulk.jsonl"
-stop_rsyslogd
-early=$(grep -c qM "$TEST_DIR/bulk.jsonl")
-start_rsyslogd
-previous=
-until [ "$(grep -c qM "$TEST_DIR/bulk.jsonl")" = "$previous" ]; do
-	previous=$(grep -c qM "$TEST_DIR/bulk.jsonl")
-	sleep 5
-done
-stop_rsyslogd
-stored=$(grep -c qM "$TEST_DIR/bulk.jsonl")
+file_documents() {
+	grep -c qM "$TEST_DIR/bulk.jsonl" || true
+}
+stop_while_parsing "$file_lines" file_documents
+stored=$(file_documents)
 distinct=$(grep -o 'qM[0-9]*' "$TEST_DIR/bulk.jsonl" | sort -u | wc -l)
 [ "$distinct" -eq "$stored" ] || fail "$stored documents for $distinct lines of the file: stored twice"
 [ "$stored" -eq "$file_lines" ] ||

@@ -12,26 +12,14 @@
 . "$srcdir/tests/storage/pg_server.sh"
 
 lines=5000
-batch=$(sed -n 's/.*queue.dequeueBatchSize="\([0-9]*\)".*/\1/p' "$shipped" | tail -n 1)
-[ -n "$batch" ] || fail "no queue.dequeueBatchSize in $shipped"
-sendmail_from_lines "$lines" "$TEST_DIR/lines"
-
 # The database is down: the lines wait in the action's queue, the action retries.
 pg_stop
-start_rsyslogd
-send_tcp_port "$tcp_port" "$TEST_DIR/lines"
-sleep 5
-stop_rsyslogd
-ls "$TEST_DIR/spool"/mail-pgsql* >/dev/null 2>&1 || fail "rsyslogd saved no queue on shutdown"
+stop_during_outage "$lines" mail-pgsql
 
 # It is up, rsyslogd starts again and writes what it saved.
 pg_start
 start_rsyslogd
-previous=-1
-until [ "$(rows)" -eq "$previous" ]; do
-	previous=$(rows)
-	sleep 5
-done
+wait_until_still rows
 stop_rsyslogd
 stored=$(rows)
 distinct=$(sql -d "$rsyslog_db" -c "SELECT count(DISTINCT local_id) FROM mail_event")
@@ -47,19 +35,7 @@ file_lines=30000
 file_rows() {
 	sql -d "$rsyslog_db" -c "SELECT count(*) FROM mail_event WHERE local_id LIKE 'qM%'"
 }
-maillog_from_lines "$file_lines" "$TEST_DIR/file-lines"
-start_rsyslogd
-cat "$TEST_DIR/file-lines" >>"$TEST_DIR/maillog"
-wait_for "the first rows of the file" test "$(file_rows)" -gt 0
-stop_rsyslogd
-early=$(file_rows)
-start_rsyslogd
-previous=-1
-until [ "$(file_rows)" -eq "$previous" ]; do
-	previous=$(file_rows)
-	sleep 5
-done
-stop_rsyslogd
+stop_while_parsing "$file_lines" file_rows
 stored=$(file_rows)
 [ "$stored" -eq "$file_lines" ] ||
 	fail "stopped with $early of $file_lines lines of the file stored: $stored after the restart"

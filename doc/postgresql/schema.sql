@@ -6,9 +6,8 @@
 -- doc/postgresql/README.md. Load it as the database's owner:
 --   psql -d mail -f schema.sql
 
--- Conversions that give NULL instead of an error. The INSERT of rsyslog.conf uses them:
--- a statement that fails loses its line (README.md, "What can still be lost"), so no value
--- of a log line may make it fail.
+-- Conversions that give NULL instead of an error. mail_store below uses them: no value of
+-- a log line may make its row fail.
 CREATE FUNCTION mail_timestamptz(value text) RETURNS timestamptz
     LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -59,6 +58,8 @@ CREATE TABLE mail_event (
     line_id             uuid NOT NULL UNIQUE,  -- rsyslog's id of the line: a line sent twice is stored once
     logged_at           timestamptz NOT NULL,  -- when it happened: the Sun entry's time, a maillog line's
                                                -- RFC 3339 header time, else the syslog time
+    time_invalid        boolean NOT NULL,      -- the line's own time is impossible (Feb 29 of a common
+                                               -- year, Feb 31): logged_at is received_at
     received_at         timestamptz NOT NULL,  -- when rsyslog received the line
     host                text NOT NULL,         -- the MTA host (indexed columns: the first 255 characters)
     program             text,                  -- syslog program (sendmail, sm-mta, postfix/smtpd, imta ...)
@@ -104,3 +105,64 @@ CREATE INDEX mail_event_destination ON mail_event (destination_domain);
 -- Any other field of the tree: WHERE tree @> '{"sendmail": {"mailer": "esmtp"}}',
 -- WHERE tree @> '{"postfix": {"process": "postscreen"}}'.
 CREATE INDEX mail_event_tree ON mail_event USING gin (tree jsonb_path_ops);
+
+-- A line whose row could not be stored, and why: nothing of a line is lost without a row
+-- here or in mail_event (README.md, "What can still be lost"). No index, no constraint a
+-- value could break: every value as rsyslog sent it, as text.
+CREATE TABLE mail_event_failed (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    failed_at   timestamptz NOT NULL DEFAULT now(),
+    error       text NOT NULL,  -- SQLSTATE and PostgreSQL's message
+    line_id     text,
+    received_at text,
+    host        text,
+    program     text,
+    message     text,
+    tree        text
+);
+
+-- One log line into mail_event; rsyslog.conf's statement calls it once per line. Every
+-- column is taken out of the module's tree (an absent field is NULL). Should the row fail
+-- anyway (a constraint or trigger added later, a full tablespace), the line goes to
+-- mail_event_failed with the error instead: ompgsql 8.2302 would drop a statement that
+-- fails twice and count it nowhere.
+CREATE FUNCTION mail_store(line_tree text, line_uuid text, reported_time text,
+                           received_time text, syslog_host text, syslog_program text,
+                           line_message text) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    t jsonb;
+    line_module text; -- event.module: its object (sendmail.*, postfix.*) holds a maillog line's own header
+    own_time timestamptz;
+BEGIN
+    t := line_tree::jsonb;
+    line_module := t #>> '{event,module}';
+    own_time := coalesce(mail_timestamptz(t #>> '{sun_mta,time}'),
+                         CASE WHEN t #>> ARRAY[line_module, 'timestamp'] ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'
+                              THEN mail_timestamptz(t #>> ARRAY[line_module, 'timestamp']) END,
+                         mail_timestamptz(reported_time));
+    INSERT INTO mail_event (line_id, logged_at, time_invalid, received_at, host, program,
+        module, action, outcome, code, local_id, message_id, from_address, to_addresses,
+        source_ip, source_domain, source_port, destination_ip, destination_domain,
+        destination_port, smtp_code, smtp_status, smtp_text, error_message, channel_source,
+        channel_destination, message, tree)
+    VALUES (line_uuid::uuid, coalesce(own_time, received_time::timestamptz), own_time IS NULL,
+        received_time::timestamptz, mail_key(coalesce(t #>> ARRAY[line_module, 'host'], syslog_host)),
+        coalesce(t #>> ARRAY[line_module, 'program'], nullif(syslog_program, '')),
+        line_module, mail_key(t #>> '{event,action}'), t #>> '{event,outcome}',
+        t #>> '{event,code}', mail_key(t #>> '{email,local_id}'),
+        mail_key(t #>> '{email,message_id}'), mail_key(t #>> '{email,from,address,0}'),
+        mail_key_array(t #> '{email,to,address}'),
+        mail_inet(t #>> '{source,ip}'), t #>> '{source,domain}', mail_integer(t #>> '{source,port}'),
+        mail_inet(t #>> '{destination,ip}'), mail_key(t #>> '{destination,domain}'),
+        mail_integer(t #>> '{destination,port}'),
+        mail_integer(t #>> '{smtp,code}'), t #>> '{smtp,enhanced_status}',
+        t #>> '{smtp,text}', t #>> '{error,message}',
+        t #>> '{sun_mta,channel,source}', t #>> '{sun_mta,channel,destination}',
+        line_message, t)
+    ON CONFLICT DO NOTHING;
+EXCEPTION WHEN others THEN
+    INSERT INTO mail_event_failed (error, line_id, received_at, host, program, message, tree)
+    VALUES (SQLSTATE || ': ' || SQLERRM, line_uuid, received_time, syslog_host, syslog_program,
+            line_message, line_tree);
+END $$;

@@ -51,6 +51,60 @@ with open(sys.argv[2], "w") as f:
 EOF
 }
 
+# maillog_from_lines N FILE: N sendmail from= lines as a maillog file has them (for imfile),
+# queue ids qM0000000000 on.
+maillog_from_lines() {
+	sendmail_from_lines "$1" "$2.syslog"
+	sed -e 's/^<22>//' -e 's/qD/qM/' "$2.syslog" >"$2"
+	rm "$2.syslog"
+}
+
+# stop_during_outage N QUEUE: for the *-shutdown.sh tests, with the store down: sends N
+# sendmail lines (qD...) over TCP to a new rsyslogd, which queues them for the action whose
+# queue files are $TEST_DIR/spool/QUEUE*, stops it 5 s later and fails unless it saved
+# that queue. Sets batch to the shipped queue.dequeueBatchSize.
+stop_during_outage() {
+	batch=$(sed -n 's/.*queue.dequeueBatchSize="\([0-9]*\)".*/\1/p' "$shipped" | tail -n 1)
+	[ -n "$batch" ] || fail "no queue.dequeueBatchSize in $shipped"
+	sendmail_from_lines "$1" "$TEST_DIR/lines"
+	start_rsyslogd
+	send_tcp_port "$tcp_port" "$TEST_DIR/lines"
+	sleep 5
+	stop_rsyslogd
+	ls "$TEST_DIR/spool/$2"* >/dev/null 2>&1 || fail "rsyslogd saved no queue on shutdown"
+}
+
+# stop_while_parsing N COUNT: for the *-shutdown.sh tests, with the store up: appends N
+# maillog lines (qM...) to the file imfile reads, stops rsyslogd once COUNT (a command
+# printing how many of them are stored) is above 0, starts it again and waits until COUNT
+# stops growing. Sets early to the count at the stop.
+stop_while_parsing() {
+	local count=$2
+	maillog_from_lines "$1" "$TEST_DIR/file-lines"
+	start_rsyslogd
+	cat "$TEST_DIR/file-lines" >>"$TEST_DIR/maillog"
+	wait_for "the first of the file's lines stored" positive "$count"
+	stop_rsyslogd
+	early=$($count)
+	start_rsyslogd
+	wait_until_still "$count"
+	stop_rsyslogd
+}
+
+# positive COMMAND: whether COMMAND prints a number above 0.
+positive() {
+	[ "$("$1")" -gt 0 ]
+}
+
+# wait_until_still COMMAND: until COMMAND prints the same twice, 5 s apart.
+wait_until_still() {
+	local previous=
+	until [ "$("$1")" = "$previous" ]; do
+		previous=$("$1")
+		sleep 5
+	done
+}
+
 # send_udp PORT FILE: each line of FILE as one datagram to 127.0.0.1:PORT.
 send_udp() {
 	$PYTHON3 -c '

@@ -65,7 +65,7 @@ EOF
 
 # --- checks -------------------------------------------------------------------------------
 $PYTHON3 - "$TEST_DIR/in" "$TEST_DIR/bulk.jsonl" <<'EOF' || fail "lines in and documents out differ"
-import collections, glob, json, re, sys
+import collections, glob, json, re, sys, time
 indir, bulk = sys.argv[1:]
 sent = collections.Counter()
 for name in ("tcp", "udp", "maillog", "mail.log_current"):
@@ -74,6 +74,7 @@ for name in ("tcp", "udp", "maillog", "mail.log_current"):
         assert len(ids) == 1, line[:200]
         sent[ids.pop().decode()] += 1
 stored = collections.Counter()
+documents = {}
 problems = []
 for n, line in enumerate(open(bulk, encoding="utf-8"), 1):
     record = json.loads(line)
@@ -84,9 +85,30 @@ for n, line in enumerate(open(bulk, encoding="utf-8"), 1):
         problems.append(f"document {n} is not the document of one line sent whole: {record['document'][:200]}")
     for i in ids:
         stored[i] += 1
+    if len(ids) == 1:
+        documents[ids.pop()] = doc
 missing = sorted(set(sent) - set(stored))
 twice = sorted(i for i, c in stored.items() if c > 1)
 hostile = dict(line.rstrip("\n").split("\t", 1) for line in open(f"{indir}/hostile", encoding="utf-8"))
+# A line's own impossible time: @timestamp is the receive time, tagged time_invalid;
+# Feb 29 of a leap year is kept. "Feb 29" without a year: rsyslog takes the current year.
+year = time.gmtime().tm_year
+leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+dates = 0
+for i, doc in documents.items():
+    what = hostile.get(i, "ordinary").split("\t")[-1]
+    invalid = what.startswith(("Feb 31 ", "Feb 29 of a common year")) or (
+        what.startswith("Feb 29 in an RFC 3164 header") and not leap)
+    kept = {"Feb 29 of a leap year": "2028-02-29T10:00:00", "Feb 29 in an RFC 3164 header": f"{year}-02-29T10:00:00"}
+    if invalid:
+        ok = doc.get("tags") == "time_invalid" and not doc["@timestamp"].startswith(f"{year}-02-")
+    else:
+        ok = "tags" not in doc and all(doc["@timestamp"].startswith(t) for w, t in kept.items() if what.startswith(w))
+    dates += what.startswith("Feb ")
+    if not ok:
+        problems.append(f"{i} ({what}): @timestamp {doc['@timestamp']}, tags {doc.get('tags')}")
+if dates != 10:
+    problems.append(f"expected 10 documents of lines dated Feb 29 or 31, found {dates}")
 for i in missing[:10]:
     problems.append(f"no document for {i} ({hostile.get(i, 'ordinary')})")
 for i in twice[:10]:
@@ -95,7 +117,8 @@ if problems:
     print(f"FAIL: {len(sent)} lines, {sum(stored.values())} documents; {len(missing)} lines without, "
           f"{len(twice)} with more than one document\n  " + "\n  ".join(problems[:30]))
     sys.exit(1)
-print(f"PASS: {len(sent)} lines ({len(hostile)} hostile) -> one document each")
+print(f"PASS: {len(sent)} lines ({len(hostile)} hostile) -> one document each; of {dates} dated Feb 29 "
+      "or 31, an impossible date is the receive time tagged time_invalid, Feb 29 2028 is kept")
 EOF
 $CHECK_STORAGE bulk "$MAPPING" "$TEST_DIR/bulk.jsonl" "$lines"
 grep -q '"POST /_bulk' "$TEST_DIR/es.log" || fail "no bulk request"

@@ -16,11 +16,15 @@ line (ids qF...): no document may have a qF id. Prints the number of lines writt
 the first four files.
 
 The hostile lines are what a stranger can put into a mail log line or a syslog header:
-invalid UTF-8 in an RFC 5424 host name or app-name, an impossible date (Feb 31) in either
-header form, a NUL byte, values longer than a btree index entry may be (Message-ID,
-sender, recipient, relay, host name), quotes and backslashes meant to end a string
-literal; and the same in the parts of a Postfix line the configurations read from its tree
-(postfix.host, .program, .timestamp of a maillog line's own header).
+invalid UTF-8 in an RFC 5424 host name or app-name, an impossible date (Feb 31, Feb 29 of
+a common year) in either header form, a NUL byte, values longer than a btree index entry
+may be (Message-ID, sender, recipient, relay, host name), quotes and backslashes meant to
+end a string literal; and the same in the parts of a Postfix line the configurations read
+from its tree (postfix.host, .program, .timestamp of a maillog line's own header). A line's
+own impossible time is replaced by the receive time and flagged;
+Feb 29 of a leap year (2028) is a date like any other (OUTDIR/hostile names them:
+"Feb 31 ...", "Feb 29 of a common year ...", "Feb 29 of a leap year ...", "Feb 29 in an
+RFC 3164 header ...", whose year rsyslog guesses: the current one).
 """
 import os
 import sys
@@ -90,15 +94,18 @@ def attack(kind, what, make):
 
 
 LONG = "x" * 3000
+DATES = (("Feb 31 in an RFC 3164 header", rfc3164, b"Feb 31 10:00:00"),
+         ("Feb 31 in an RFC 5424 header", rfc5424, b"2026-02-31T10:00:00Z"),
+         ("Feb 29 in an RFC 3164 header (the year is rsyslog's guess)", rfc3164, b"Feb 29 10:00:00"),
+         ("Feb 29 of a common year in an RFC 5424 header", rfc5424, b"2026-02-29T10:00:00Z"),
+         ("Feb 29 of a leap year in an RFC 5424 header", rfc5424, b"2028-02-29T10:00:00Z"))
 for kind in ("tcp", "udp"):
     attack(kind, "invalid UTF-8 in the RFC 5424 host name",
            lambda q: rfc5424(from_line(q), host=b"mx\xff\xfe1.example.net"))
     attack(kind, "invalid UTF-8 in the RFC 5424 app-name",
            lambda q: rfc5424(from_line(q), app=b"sm\xc3-mta"))
-    attack(kind, "Feb 31 in an RFC 3164 header",
-           lambda q: rfc3164(from_line(q), date=b"Feb 31 10:00:00"))
-    attack(kind, "Feb 31 in an RFC 5424 header",
-           lambda q: rfc5424(from_line(q), date=b"2026-02-31T10:00:00Z"))
+    for what, header, date in DATES:
+        attack(kind, what, lambda q, header=header, date=date: header(from_line(q), date=date))
     attack(kind, "quote and backslash in the host name",
            lambda q: rfc5424(from_line(q), host=b"mx1\\'"))
     attack(kind, "quote and backslash in the app-name",

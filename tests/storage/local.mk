@@ -2,7 +2,7 @@
 # (doc/elasticsearch/, doc/postgresql/), and the ECS check of the field names.
 TESTS += tests/storage/elasticsearch.sh tests/storage/ecs.sh tests/storage/postgresql.sh \
 	tests/storage/postgresql-hostile.sh tests/storage/elasticsearch-hostile.sh \
-	tests/storage/elasticsearch-shutdown.sh
+	tests/storage/elasticsearch-shutdown.sh tests/storage/postgresql-shutdown.sh
 EXTRA_DIST += \
 	tests/storage/common.sh \
 	tests/storage/es_receiver.py \

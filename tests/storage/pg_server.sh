@@ -4,7 +4,7 @@
 # authentication), the database and rsyslog's role as doc/postgresql/README.md says,
 # the schema.sql beside $shipped loaded (PG_SERVER_OPTIONS: the server's options, default
 # fsync off), and $TEST_DIR/rsyslog.conf made of $shipped; sql() runs psql as the
-# database's owner. Skips only when the
+# database's owner, pg_stop and pg_start stop and start the server. Skips only when the
 # PostgreSQL server or rsyslog-pgsql is not installed.
 
 : "${shipped:=$srcdir/doc/postgresql/rsyslog.conf}"
@@ -35,10 +35,18 @@ chmod 644 "$pg_dir/pwfile"
 as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U mailadmin --pwfile="$pg_dir/pwfile" \
 	--auth=scram-sha-256 -E UTF8 --locale=C >"$TEST_DIR/initdb.log" 2>&1 ||
 	fail "initdb failed: $(tail -n 5 "$TEST_DIR/initdb.log")"
+# pg_start, pg_stop: start and stop (fast: sessions ended) the server.
+pg_start() {
+	as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+		-o "-c listen_addresses='' -k $pg_dir -p 5432 ${PG_SERVER_OPTIONS--c fsync=off}" start >"$TEST_DIR/pg_ctl.log" 2>&1 ||
+		fail "the PostgreSQL server did not start: $(tail -n 5 "$pg_dir/server.log")"
+}
+pg_stop() {
+	as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >>"$TEST_DIR/pg_ctl.log" 2>&1 ||
+		fail "the PostgreSQL server did not stop: $(tail -n 5 "$pg_dir/server.log")"
+}
 PG_STARTED=
-as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-	-o "-c listen_addresses='' -k $pg_dir -p 5432 ${PG_SERVER_OPTIONS--c fsync=off}" start >"$TEST_DIR/pg_ctl.log" 2>&1 ||
-	fail "the PostgreSQL server did not start: $(tail -n 5 "$pg_dir/server.log")"
+pg_start
 PG_STARTED=1
 trap 'status=$?; [ -z "$PG_STARTED" ] || as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1; [ "$status" -eq 0 ] || { echo "--- server.log"; tail -n 20 "$pg_dir/server.log"; }; (exit $status); finish' EXIT
 
@@ -55,7 +63,7 @@ sql -d postgres -c "CREATE ROLE $rsyslog_user LOGIN PASSWORD '$rsyslog_password'
 	-c "CREATE DATABASE $rsyslog_db" || fail "cannot create the role and the database"
 sql -d "$rsyslog_db" -f "$(dirname "$shipped")/schema.sql" >"$TEST_DIR/schema.log" 2>&1 ||
 	fail "schema.sql: $(cat "$TEST_DIR/schema.log")"
-sql -d "$rsyslog_db" -c "GRANT INSERT ON mail_event TO $rsyslog_user" || fail "GRANT failed"
+sql -d "$rsyslog_db" -c "GRANT INSERT ON mail_event, mail_event_failed TO $rsyslog_user" || fail "GRANT failed"
 
 rows() {
 	sql -d "$rsyslog_db" -c "SELECT count(*) FROM mail_event"
@@ -70,6 +78,6 @@ tcp_port=$(free_port tcp)
 udp_port=$(free_port udp)
 : >"$TEST_DIR/maillog"
 : >"$TEST_DIR/mail.log_current"
-shipped_conf "$shipped" "${PG_SUBSTITUTED_LINES:-9}" \
+shipped_conf "$shipped" "${PG_SUBSTITUTED_LINES:-10}" \
 	-e "s|server=\"localhost\" port=\"5432\"|server=\"$pg_dir\" port=\"5432\"|"
 export TZ=UTC

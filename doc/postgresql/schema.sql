@@ -137,10 +137,13 @@ DECLARE
 BEGIN
     t := line_tree::jsonb;
     line_module := t #>> '{event,module}';
-    own_time := coalesce(mail_timestamptz(t #>> '{sun_mta,time}'),
-                         CASE WHEN t #>> ARRAY[line_module, 'timestamp'] ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'
-                              THEN mail_timestamptz(t #>> ARRAY[line_module, 'timestamp']) END,
-                         mail_timestamptz(reported_time));
+    -- the entry's or the line's own time when it has one (an impossible one is NULL: not
+    -- replaced by the time a log file was read), else the syslog header's
+    own_time := CASE
+        WHEN t #> '{sun_mta,time}' IS NOT NULL THEN mail_timestamptz(t #>> '{sun_mta,time}')
+        WHEN t #>> ARRAY[line_module, 'timestamp'] ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'
+            THEN mail_timestamptz(t #>> ARRAY[line_module, 'timestamp'])
+        ELSE mail_timestamptz(reported_time) END;
     INSERT INTO mail_event (line_id, logged_at, time_invalid, received_at, host, program,
         module, action, outcome, code, local_id, message_id, from_address, to_addresses,
         source_ip, source_domain, source_port, destination_ip, destination_domain,

@@ -4,8 +4,10 @@
  * on stderr), so line N of the output always belongs to line N of the input. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,54 +144,100 @@ static int emit(const struct cli *cli, const char *line, size_t len, const char 
 	return 0;
 }
 
-/* stdio's blocks are 4 KiB: a write() per six lines or so. A file or pipe gets 1 MiB
- * blocks (a terminal keeps its line buffering). glibc takes the size only with a buffer:
- * stdin's and stdout's are static, a file's lives until it is closed. */
+/* stdio's blocks are 4 KiB: a write() per six lines or so. Output to a file or pipe goes
+ * out in 1 MiB blocks (a terminal keeps its line buffering); glibc takes the size only
+ * with a buffer. Input is read in blocks of the same size into the line reader below. */
 #define IO_BLOCK ((size_t)1 << 20)
-static char stdin_block[IO_BLOCK], stdout_block[IO_BLOCK];
+static char stdout_block[IO_BLOCK];
 
-static void large_blocks(FILE *f, char *block)
+/* Lines straight from read() into one buffer, handed on as spans: no copy per line. */
+struct line_reader {
+	int fd;
+	char *buf;
+	size_t cap, start, end; /* buf[start, end) is read and not yet handed on */
+	bool eof;
+};
+
+/* Whether a read() of fd would return at once (a regular file always does). */
+static bool input_ready(int fd)
 {
-	if (!isatty(fileno(f)))
-		setvbuf(f, block, _IOFBF, IO_BLOCK);
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	return poll(&p, 1, 0) != 0;
 }
 
-static int process(const struct cli *cli, FILE *in, const char *name)
+/* Makes room after buf[end]: moves the unread part to the front, else doubles the buffer. */
+static int make_room(struct line_reader *r)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	unsigned long lineno = 0;
-	int rc = 0;
-	while (rc == 0 && (n = getline(&line, &cap, in)) >= 0) {
-		size_t len = (size_t)n;
-		if (len && line[len - 1] == '\n')
-			len--;
-		rc = emit(cli, line, len, name, ++lineno);
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start, r->start = 0;
+		return 0;
 	}
-	if (ferror(in)) {
-		fprintf(stderr, "mailnorm: %s: read error: %s\n", name, strerror(errno));
+	char *grown = realloc(r->buf, 2 * r->cap);
+	if (!grown)
+		return -1;
+	r->buf = grown, r->cap *= 2;
+	return 0;
+}
+
+/* The next line, without its '\n': 1, 0 at the end of the input, -1 on an error (errno).
+ * Before a read() that would wait, the output is flushed: `tail -f maillog | mailnorm`
+ * prints each line's object when the input pauses, not when a block is full. */
+static int next_line(struct line_reader *r, const char **line, size_t *len)
+{
+	for (;;) {
+		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+		if (nl || (r->eof && r->start < r->end)) {
+			size_t n = nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
+			*line = r->buf + r->start, *len = n;
+			r->start += nl ? n + 1 : n;
+			return 1;
+		}
+		if (r->eof)
+			return 0;
+		if (r->end == r->cap && make_room(r) != 0)
+			return -1;
+		if (!input_ready(r->fd) && fflush(stdout) != 0)
+			return -1;
+		ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
+		if (got < 0 && errno != EINTR)
+			return -1;
+		if (got == 0)
+			r->eof = true;
+		else if (got > 0)
+			r->end += (size_t)got;
+	}
+}
+
+static int process(const struct cli *cli, struct line_reader *in, const char *name)
+{
+	const char *line;
+	size_t len;
+	unsigned long lineno = 0;
+	int rc = 0, got;
+	while (rc == 0 && (got = next_line(in, &line, &len)) > 0)
+		rc = emit(cli, line, len, name, ++lineno);
+	if (got < 0) {
+		fprintf(stderr, "mailnorm: %s: %s\n", name, strerror(errno));
 		rc = 1;
 	}
-	free(line);
 	return rc;
 }
 
-static int process_file(const struct cli *cli, const char *path)
+/* A file, or stdin for "-" and for no file at all (path NULL); the reader's buffer is
+ * reused from file to file. */
+static int process_file(const struct cli *cli, struct line_reader *in, const char *path)
 {
-	if (strcmp(path, "-") == 0)
-		return process(cli, stdin, "<stdin>");
-	FILE *in = fopen(path, "r");
-	if (!in) {
+	const bool is_stdin = !path || strcmp(path, "-") == 0;
+	in->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
+	if (in->fd < 0) {
 		fprintf(stderr, "mailnorm: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	char *block = malloc(IO_BLOCK);
-	if (block)
-		large_blocks(in, block);
-	int rc = process(cli, in, path);
-	fclose(in);
-	free(block);
+	in->start = in->end = 0, in->eof = false;
+	int rc = process(cli, in, is_stdin ? "<stdin>" : path);
+	if (!is_stdin)
+		close(in->fd);
 	return rc;
 }
 
@@ -269,12 +317,19 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	large_blocks(stdin, stdin_block);
-	large_blocks(stdout, stdout_block);
+	struct line_reader in = {.cap = IO_BLOCK, .buf = malloc(IO_BLOCK)};
+	if (!in.buf) {
+		fputs("mailnorm: out of memory\n", stderr);
+		rc = 1;
+		goto out;
+	}
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, stdout_block, _IOFBF, IO_BLOCK);
 	if (optind == argc)
-		rc = process(&cli, stdin, "<stdin>");
+		rc = process_file(&cli, &in, NULL);
 	for (int i = optind; i < argc; i++)
-		rc |= process_file(&cli, argv[i]);
+		rc |= process_file(&cli, &in, argv[i]);
+	free(in.buf);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "mailnorm: write error: %s\n", strerror(errno));
 		rc = 1;

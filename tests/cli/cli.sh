@@ -74,11 +74,26 @@ check_json 'docs[1]["postfix"]["correlated"] is True and docs[1]["postfix"]["siz
 printf '%s\n' "Mar  1 10:00:00 mx9 postfix/qmgr[1]: $pf_qmgr" "$pf_to" | "$MAILNORM" --correlate >"$dir/out" 2>/dev/null
 check_json '"correlated" not in docs[1]["postfix"]' <"$dir/out" || fail "a line of no host correlated with mx9's"
 
-# --correlate: an entry older than --correlation-ttl is gone (the order of the cases is in
-# tests/golden/correlate; time needs a live test)
+# A follower (tail -f maillog | mailnorm): each line's object is written when the input
+# pauses, not when the output block is full or the input ends. And --correlate: an entry
+# older than --correlation-ttl is gone (the order of the cases is in tests/golden/correlate;
+# time needs a live test), the 2.5 s counted from when the from= line was written out.
 from='Nov  7 13:52:47 mx1 sm-mta[100]: qA7LqlqC029841: from=<alice@example.org>, size=1, class=0, nrcpts=1, relay=localhost'
 to='Nov  7 13:52:48 mx1 sm-mta[101]: qA7LqlqC029841: to=<bob@example.com>, delay=00:00:01, mailer=local, pri=1, dsn=2.0.0, stat=Sent'
-{ echo "$from"; sleep 2.5; echo "$to"; } | "$MAILNORM" --correlate --correlation-ttl=1 >"$dir/out" 2>/dev/null
+mkfifo "$dir/follow"
+"$MAILNORM" --correlate --correlation-ttl=1 <"$dir/follow" >"$dir/out" 2>/dev/null &
+exec 3>"$dir/follow"
+echo "$from" >&3
+waited=0
+until [ "$(wc -l <"$dir/out")" -eq 1 ] || [ $waited -ge 300 ]; do
+	sleep 0.1
+	waited=$((waited + 1))
+done
+[ "$(wc -l <"$dir/out")" -eq 1 ] || fail "a line's object not written within 30 s while the input stays open"
+sleep 2.5
+echo "$to" >&3
+exec 3>&-
+wait $! || fail "mailnorm following a pipe failed"
 check_json '"correlated" not in docs[1]["sendmail"]' <"$dir/out" || fail "expired entry still correlated"
 { echo "$from"; sleep 2.5; echo "$to"; } | "$MAILNORM" --correlate --correlation-ttl=60 >"$dir/out" 2>/dev/null
 check_json 'docs[1]["sendmail"]["correlated"] is True' <"$dir/out" || fail "entry within its ttl not correlated"

@@ -1,18 +1,19 @@
 /* mnbench - the library's cost per line, one thread, for `make bench` (bench/run.py).
  *
  *   mnbench FORMAT FILE [REPEAT [STAGE]]
- *                                  FORMAT sendmail or sun_mta: every line of FILE through
+ *                                  FORMAT sendmail, sun_mta or postfix: every line of FILE through
  *                                  three stages (or only STAGE), each timed over the whole
  *                                  file REPEAT times (default 3); prints the median run:
  *       parse  the format's tokenizer only, spans into the line, caller arrays
- *              (mn_framing_parse, then mn_sendmail_detect + mn_sendmail_parse / mn_sun_parse, as lib/mailnorm.c calls them)
+ *              (mn_framing_parse, then mn_sendmail_detect + mn_sendmail_parse / mn_sun_parse /
+ *              mn_postfix_parse, as lib/mailnorm.c calls them)
  *       tree   mn_normalize(): parse, free-text rules (sendmail), the tree (reused)
  *       json   mn_normalize() + mn_context_json() written to /dev/null (what `mailnorm` and
  *              mmmailnorm output="text" do per line)
  *       fjson  mn_normalize() + mn_context_fjson() + fjson_object_to_json_string_ext(PLAIN) +
  *              fjson_object_put(): the libfastjson objects mmmailnorm hands rsyslog, and
  *              what rsyslog's template and the message's destruction do with them
- *   mnbench sendmail FILE REPEAT lognorm RULEBASE
+ *   mnbench FORMAT FILE REPEAT lognorm RULEBASE
  *                                  liblognorm in the same process, like for like with json:
  *                                  ln_normalize() + fjson_object_to_json_string() written to
  *                                  /dev/null + fjson_object_put(), RULEBASE a v2 rulebase
@@ -40,13 +41,8 @@
 
 #include <liblognorm.h>
 
+#include "context.h" /* the parsers' headers and the sizes lib/mailnorm.c gives their arrays */
 #include "mailnorm.h"
-#include "sendmail.h"
-#include "sun_mta.h"
-
-/* As lib/mailnorm.c sizes them. */
-#define MAX_PAIRS 64
-#define MAX_ITEMS 64
 
 struct corpus {
 	char *data;
@@ -104,7 +100,8 @@ enum stage { PARSE, TREE, JSON, FJSON, LOGNORM };
 static const char *const stage_names[] = {"parse", "tree", "json", "fjson", "lognorm"};
 
 struct bench {
-	unsigned format; /* MN_FORMAT_* */
+	unsigned format;  /* MN_FORMAT_* */
+	const char *name; /* the format's name, as the output line gives it */
 	struct mn_options opt;
 	FILE *sink; /* /dev/null */
 	struct mn_context *ctx;
@@ -136,8 +133,9 @@ static bool lognorm_line(const struct bench *b, mn_span l)
 static void run(const struct bench *b, enum stage stage, const mn_span *lines, size_t n, char *result,
 		size_t result_size)
 {
-	static struct mn_kv pairs[MAX_PAIRS];
-	static struct mn_sun_item items[MAX_ITEMS];
+	static struct mn_kv pairs[MN_SENDMAIL_MAX_PAIRS];
+	static struct mn_kv postfix_pairs[MN_POSTFIX_MAX_PAIRS];
+	static struct mn_sun_item items[MN_SUN_MAX_ITEMS];
 	static char scratch[1 << 16];
 	unsigned long long sum = 0;
 	size_t counts[3] = {0, 0, 0};
@@ -150,13 +148,17 @@ static void run(const struct bench *b, enum stage stage, const mn_span *lines, s
 				struct mn_sendmail_line sm;
 				enum mn_sendmail_shape shape = mn_sendmail_detect(&f, NULL, &sm);
 				if (shape == MN_SM_KEY_VALUE)
-					mn_sendmail_parse(&sm, pairs, MAX_PAIRS);
+					mn_sendmail_parse(&sm, pairs, MN_SENDMAIL_MAX_PAIRS);
 				sum += (unsigned)shape + sm.npairs;
+			} else if (b->format == MN_FORMAT_POSTFIX) {
+				struct mn_postfix_line pf;
+				if (mn_postfix_parse(&f, NULL, &pf, postfix_pairs, MN_POSTFIX_MAX_PAIRS))
+					sum += (unsigned)pf.type + pf.npairs;
 			} else {
 				struct mn_sun_entry e;
 				if (l.len > sizeof scratch)
 					continue;
-				sum += (unsigned)mn_sun_parse(&f, &e, items, MAX_ITEMS, scratch) + e.nitems;
+				sum += (unsigned)mn_sun_parse(&f, &e, items, MN_SUN_MAX_ITEMS, scratch) + e.nitems;
 			}
 			continue;
 		}
@@ -209,8 +211,7 @@ static void measure(const struct bench *b, enum stage stage, const char *label, 
 		t[r] = now() - t0;
 	}
 	qsort(t, (size_t)repeat, sizeof t[0], cmp_double);
-	printf("%s %s lines=%zu bytes=%zu ns=%.1f result=%s\n",
-	       b->format == MN_FORMAT_SENDMAIL ? "sendmail" : "sun_mta", label, n, bytes,
+	printf("%s %s lines=%zu bytes=%zu ns=%.1f result=%s\n", b->name, label, n, bytes,
 	       n ? t[repeat / 2] / (double)n * 1e9 : 0.0, result);
 	fflush(stdout);
 }
@@ -221,11 +222,17 @@ static void on_error(void *cookie, const char *message)
 	fprintf(stderr, "mnbench: %s\n", message);
 }
 
-static void setup(struct bench *b, unsigned format)
+static void setup(struct bench *b, const char *name)
 {
 	static struct mn_rules *rules;
 	memset(b, 0, sizeof *b);
+	unsigned format = mn_format_by_name(name, strlen(name));
+	if (!format) {
+		fprintf(stderr, "mnbench: unknown format %s\n", name);
+		exit(2);
+	}
 	b->format = format;
+	b->name = name;
 	b->opt.formats = format;
 	/* timezone zero-initialised: the machine's local zone, the module's and CLI's default */
 	if (!rules) {
@@ -243,16 +250,6 @@ static void setup(struct bench *b, unsigned format)
 		die("memory");
 }
 
-static unsigned format_of(const char *name)
-{
-	unsigned f = mn_format_by_name(name, strlen(name));
-	if (!f) {
-		fprintf(stderr, "mnbench: unknown format %s\n", name);
-		exit(2);
-	}
-	return f;
-}
-
 /* The lengths corpus: lines "<bucket> <format> <line>", grouped by both. */
 static void lengths(const struct corpus *c, int repeat)
 {
@@ -262,7 +259,7 @@ static void lengths(const struct corpus *c, int repeat)
 		die("memory");
 	for (size_t f = 0; f < 2; f++) {
 		struct bench b;
-		setup(&b, format_of(formats[f]));
+		setup(&b, formats[f]);
 		size_t flen = strlen(formats[f]);
 		for (long bucket = 1; bucket <= 1L << 20; bucket *= 2) {
 			size_t n = 0;
@@ -294,7 +291,7 @@ static void lengths(const struct corpus *c, int repeat)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fputs("usage: mnbench sendmail|sun_mta|lengths FILE [REPEAT [parse|tree|json|fjson|lognorm RULEBASE]]\n",
+		fputs("usage: mnbench sendmail|sun_mta|postfix|lengths FILE [REPEAT [parse|tree|json|fjson|lognorm RULEBASE]]\n",
 		      stderr);
 		return 2;
 	}
@@ -311,7 +308,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	struct bench b;
-	setup(&b, format_of(argv[1]));
+	setup(&b, argv[1]);
 	if (argc > 5 && strcmp(argv[4], "lognorm") == 0) {
 		if (!(b.lognorm = ln_initCtx()) || ln_loadSamples(b.lognorm, argv[5]) != 0)
 			die(argv[5]);

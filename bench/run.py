@@ -14,11 +14,14 @@ runs at the same commit should agree within the printed spread.
             per measurement: parse, tree, json (JSON text: the command, output="text"),
             fjson (libfastjson objects, serialised and freed: output="tree"), and
             liblognorm in the same binary (ln_normalize + fjson_object_to_json_string) with
-            bench/minimal.rules and bench/comparable.rules
-  commands  mailnorm against lognormalizer -e json (both rulebases), stdin to /dev/null
+            bench/minimal.rules and bench/comparable.rules; the Postfix corpus through the
+            same stages and liblognorm with bench/postfix.rules
+  commands  mailnorm against lognormalizer -e json (both rulebases; Postfix: postfix.rules),
+            stdin to /dev/null
   rsyslogd  imptcp -> action -> omfile: (a) no parsing, (m) mmnormalize minimal rules,
             (b) mmnormalize comparable rules, (c) mmmailnorm output="tree", (d) output="text",
-            (c+corr) correlate="on", and the Sun MTA corpus through (a) and (c); CPU per
+            (c+corr) correlate="on", the Sun MTA corpus through (a) and (c), and the Postfix
+            corpus through (a), (p) mmnormalize with bench/postfix.rules and (c); CPU per
             message in all and per thread (input, workers); round 1 checks (c) against (d)
   storage   doc/elasticsearch and doc/postgresql as shipped (tests/storage/*_rate.sh:
             the tests' receiver, a private PostgreSQL), against the same pipeline without
@@ -83,7 +86,8 @@ QUIET_WAIT = float(os.environ.get("BENCH_QUIET_WAIT") or (10 if QUICK else 120))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 ONE_CPU = {max(os.sched_getaffinity(0))}  # library runs are pinned to one core
 WORKERS = 2  # rsyslogd's worker threads in the (a) to (d) runs: one per core
-RULES = ("minimal", "comparable")  # bench/minimal.rules, bench/comparable.rules
+RULES = ("minimal", "comparable")  # bench/minimal.rules, bench/comparable.rules (sendmail)
+POSTFIX_RULES = "postfix"  # bench/postfix.rules: the comparable rules of the Postfix corpus
 
 # The syslog header of the comparable rules: lognormalizer gets the whole line,
 # mmnormalize rsyslog's msg (header taken off, starts with a space).
@@ -242,16 +246,19 @@ def rulebase(prefix, name, rules):
     return path
 
 
-def library(exe, sm_path, sun_path, line_rbs):
+def library(exe, paths, line_rbs):
     """Every library figure ROUNDS times, interleaved: {(fmt, stage): [figure dicts]}."""
-    jobs = [("sendmail", s, ()) for s in ("parse", "tree", "json", "fjson")]
+    stages = ("parse", "tree", "json", "fjson")
+    jobs = [("sendmail", s, ()) for s in stages]
     jobs += [("sendmail", "lognorm-" + r, ("lognorm", line_rbs[r])) for r in RULES]
-    jobs += [("sun_mta", s, ()) for s in ("parse", "tree", "json", "fjson")]
+    jobs += [("sun_mta", s, ()) for s in stages]
+    jobs += [("postfix", s, ()) for s in stages]
+    jobs += [("postfix", "lognorm-" + POSTFIX_RULES, ("lognorm", line_rbs[POSTFIX_RULES]))]
     results = collections.defaultdict(list)
     for r in range(ROUNDS):
         for fmt, label, extra in jobs:
             log("library: %s %s, round %d of %d" % (fmt, label, r + 1, ROUNDS))
-            path = sm_path if fmt == "sendmail" else sun_path
+            path = paths[fmt]
             if extra:
                 got = mnbench(exe, fmt, path, extra=extra)[(fmt, "lognorm")]
             else:
@@ -278,15 +285,19 @@ def timed_command(argv, stdin_path, env=None):
     return {"wall": wall, "cpu": cpu}
 
 
-def commands(sm_path, sun_path, line_rbs):
+def commands(paths, line_rbs):
     """mailnorm and lognormalizer -e json, ROUNDS times interleaved (TZ unset for mailnorm:
     it must not need it)."""
     env = {k: v for k, v in os.environ.items() if k != "TZ"}
     env["MAILNORM_RULEBASE_DIR"] = RULEBASE_DIR
+    sm_path, pf_path = paths["sendmail"], paths["postfix"]
     jobs = [("mailnorm", [MAILNORM], sm_path, env),
-            ("mailnorm-sun", [MAILNORM], sun_path, env)]
+            ("mailnorm-sun", [MAILNORM], paths["sun_mta"], env),
+            ("mailnorm-postfix", [MAILNORM], pf_path, env)]
     jobs += [("lognormalizer-" + r, [LOGNORMALIZER, "-r", line_rbs[r], "-e", "json", "-T"], sm_path, None)
              for r in RULES]
+    jobs += [("lognormalizer-" + POSTFIX_RULES,
+              [LOGNORMALIZER, "-r", line_rbs[POSTFIX_RULES], "-e", "json", "-T"], pf_path, None)]
     results = collections.defaultdict(list)
     for r in range(ROUNDS):
         for name, argv, path, e in jobs:
@@ -331,7 +342,16 @@ E2E_MODES = {  # name: (module, action, template, what the table calls it)
           '(d) mmmailnorm, output="text"'),
     "c+corr": ('module(load="{module}")', 'action(type="mmmailnorm" correlate="on")', "%$!mail%\\n",
                '(c) with correlate="on"'),
+    "p": ('module(load="mmnormalize")', 'action(type="mmnormalize" rulebase="{postfix}" path="$!mail")',
+          "%$!mail%\\n", "(p) mmnormalize, postfix.rules"),
 }
+SENDMAIL_MODES = ("a", "m", "b", "c", "d", "c+corr")  # the sendmail corpus' runs
+# the other corpora's runs: (name, mode, corpus, what the table calls it)
+OTHER_RUNS = (("a-sun", "a", "sun_mta", "(a) no parsing, Sun MTA corpus"),
+              ("c-sun", "c", "sun_mta", '(c) output="tree", Sun MTA corpus'),
+              ("a-pf", "a", "postfix", "(a) no parsing, Postfix corpus"),
+              ("p-pf", "p", "postfix", "(p) mmnormalize postfix.rules, Postfix"),
+              ("c-pf", "c", "postfix", '(c) mmmailnorm, output="tree", Postfix'))
 
 
 def e2e_config(d, mode, workers, msg_rbs):
@@ -446,7 +466,8 @@ def e2e_run(mode, workers, feed, count, msg_rbs, run_under=(), timeout=TIMEOUT, 
         time.sleep(0.3)  # let startup settle before the CPU reading
         cpu0 = proc_cpu_seconds(proc.pid)
         threads0 = thread_cpu_seconds(proc.pid)
-        markers = [] if mode == "a" else [b'"unparsed-data"', b'"partial"'] if mode in "mb" else [b'"unparsed"']
+        markers = [] if mode == "a" else [b'"unparsed-data"', b'"partial"'] if mode in ("m", "b", "p") \
+            else [b'"unparsed"']
         # (the module's JSON has "unparsed" only in a partial line's tree; the same key in
         # output="text", whose text is the JSON itself)
         counter = OutputCounter(os.path.join(d, "output"), markers)
@@ -625,8 +646,14 @@ class Report:
         self.targets.append("  %-66s %7.2f%s  %s" % (what, value, unit, verdict(ok)))
         self.doc_rows.append("| %s | %.2f%s | %s |" % (what, value, unit, "met" if ok else "not met"))
 
+    def measured(self, what, value, unit="x"):
+        """A ratio with no target (issue 14's are for sendmail and the Sun MTA): a row of
+        doc/performance.md's table all the same, so that a later run can be compared."""
+        self.targets.append("  %-66s %7.2f%s  (no target)" % (what, value, unit))
+        self.doc_rows.append("| %s | %.2f%s | no target |" % (what, value, unit))
 
-def library_section(rep, lib, ln_counts):
+
+def library_section(rep, lib, ln_counts, pf_counts):
     rep.w("Library, one core (mnbench -O2, TZ set, 1 MiB output buffer); %d passes each, interleaved;" % ROUNDS)
     rep.w("  CPU time of the pass (lines/s: per CPU-second)")
     rep.w("  %-52s %26s %24s   %s" % ("", "lines/s median [min-max]", "ns/line median [min-max]", "result"))
@@ -637,7 +664,11 @@ def library_section(rep, lib, ln_counts):
              ("sendmail", "lognorm-comparable", "ln_normalize + to_json_string, comparable.rules"),
              ("sun_mta", "parse", "parse only"), ("sun_mta", "tree", "mn_normalize (parse + tree)"),
              ("sun_mta", "json", "mn_normalize + JSON text (json)"),
-             ("sun_mta", "fjson", "mn_normalize + libfastjson objects (fjson)")]
+             ("sun_mta", "fjson", "mn_normalize + libfastjson objects (fjson)"),
+             ("postfix", "parse", "parse only"), ("postfix", "tree", "mn_normalize (parse + tree)"),
+             ("postfix", "json", "mn_normalize + JSON text (json)"),
+             ("postfix", "fjson", "mn_normalize + libfastjson objects (fjson)"),
+             ("postfix", "lognorm-" + POSTFIX_RULES, "ln_normalize + to_json_string, postfix.rules")]
     ns = {}
     for fmt, stage, what in names:
         runs = lib[(fmt, stage)]
@@ -646,7 +677,8 @@ def library_section(rep, lib, ln_counts):
         rep.w("  %-8s %-43s %26s %24s   %s" % (fmt, what, spread([1e9 / x for x in ns[(fmt, stage)]]),
                                                spread(ns[(fmt, stage)]), res))
     rep.w("  result: parsed/partial/unrecognised (liblognorm: matched/0/unmatched); comparable.rules take")
-    rep.w("  %.1f%% of the lines with their tail rule" % (100.0 * ln_counts["partial"] / LINES))
+    rep.w("  %.1f%% of the lines with their tail rule; postfix.rules leave %d of the Postfix lines unparsed"
+          % (100.0 * ln_counts["partial"] / LINES, pf_counts["unparsed"]))
     speed = {k: 1e9 / med(v) for k, v in ns.items()}
     for r, need in (("minimal", 2.0), ("comparable", 4.0)):
         x = speed[("sendmail", "json")] / speed[("sendmail", "lognorm-" + r)]
@@ -655,6 +687,9 @@ def library_section(rep, lib, ln_counts):
                speed[("sendmail", "json")] >= 1.5e6, "M")
     rep.target("library: Sun MTA entries/s/core, JSON text (>= 1M)", speed[("sun_mta", "json")] / 1e6,
                speed[("sun_mta", "json")] >= 1e6, "M")
+    rep.measured("library: Postfix, JSON text vs ln_normalize, postfix.rules",
+                 speed[("postfix", "json")] / speed[("postfix", "lognorm-" + POSTFIX_RULES)])
+    rep.measured("library: Postfix lines/s/core, JSON text", speed[("postfix", "json")] / 1e6, "M")
     return speed
 
 
@@ -664,7 +699,8 @@ def commands_section(rep, cmd):
     rep.w("  %-52s %26s %26s" % ("", "lines/s median [min-max]", "lines/CPU-s median [min-max]"))
     for name, what in (("mailnorm", "mailnorm, sendmail"), ("lognormalizer-minimal", "lognormalizer -e json, minimal.rules"),
                        ("lognormalizer-comparable", "lognormalizer -e json, comparable.rules"),
-                       ("mailnorm-sun", "mailnorm, Sun MTA")):
+                       ("mailnorm-sun", "mailnorm, Sun MTA"), ("mailnorm-postfix", "mailnorm, Postfix"),
+                       ("lognormalizer-" + POSTFIX_RULES, "lognormalizer -e json, postfix.rules (Postfix)")):
         runs = cmd[name]
         rep.w("  %-52s %26s %26s" % (what, spread([LINES / x["wall"] for x in runs]),
                                      spread([LINES / x["cpu"] for x in runs])))
@@ -672,6 +708,8 @@ def commands_section(rep, cmd):
     for r in RULES:
         x = med([x["cpu"] for x in cmd["lognormalizer-" + r]]) / med([x["cpu"] for x in cmd["mailnorm"]])
         rep.target("command: mailnorm vs lognormalizer, %s rules (>= 3x)" % r, x, x >= 3.0)
+    x = med([x["cpu"] for x in cmd["lognormalizer-" + POSTFIX_RULES]]) / med([x["cpu"] for x in cmd["mailnorm-postfix"]])
+    rep.measured("command: Postfix, mailnorm vs lognormalizer, postfix.rules", x)
 
 
 def e2e_section(rep, runs, check):
@@ -680,8 +718,7 @@ def e2e_section(rep, runs, check):
     rep.w("  %d runs each, interleaved; CPU: rsyslogd's user+system per message, in all and by thread" % ROUNDS)
     rep.w("  %-44s %24s %22s %20s" % ("", "msg/s median [min-max]", "CPU us/msg med [min-max]",
                                       "input/workers/other"))
-    rows = [(m, E2E_MODES[m][3]) for m in E2E_MODES] + [("a-sun", "(a) no parsing, Sun MTA corpus"),
-                                                        ("c-sun", "(c) output=\"tree\", Sun MTA corpus")]
+    rows = [(m, E2E_MODES[m][3]) for m in SENDMAIL_MODES] + [(name, what) for name, _, _, what in OTHER_RUNS]
     for mode, what in rows:
         rr = runs[mode]
         t = {k: med([r["threads"][k] for r in rr]) for k in ("input", "workers", "other")}
@@ -699,6 +736,9 @@ def e2e_section(rep, runs, check):
     rep.w("  rate ratios: c/a %.2f  d/a %.2f  c/m %.2f  c/b %.2f  d/b %.2f   CPU per message: c/a %.2f  c/b %.2f  d/a %.2f"
           % (rate["c"] / rate["a"], rate["d"] / rate["a"], rate["c"] / rate["m"], rate["c"] / rate["b"],
              rate["d"] / rate["b"], cpu["c"] / cpu["a"], cpu["c"] / cpu["b"], cpu["d"] / cpu["a"]))
+    rep.w("  Postfix corpus: rate c/a %.2f  c/p %.2f   CPU per message: c/a %.2f  c/p %.2f"
+          % (rate["c-pf"] / rate["a-pf"], rate["c-pf"] / rate["p-pf"], cpu["c-pf"] / cpu["a-pf"],
+             cpu["c-pf"] / cpu["p-pf"]))
     if check:
         c, d = check["c"], check["d"]
         only_d, only_c = compare_outputs(c, d)
@@ -711,6 +751,9 @@ def e2e_section(rep, runs, check):
     rep.target('rsyslogd: CPU per message, correlate="on" vs off (<= 1.3x)', x, x <= 1.3)
     x = cpu["c-sun"] / cpu["c"]
     rep.target("rsyslogd: CPU per message, Sun MTA entries vs sendmail lines (<= 1.3x)", x, x <= 1.3)
+    rep.measured('rsyslogd: Postfix, "tree" vs mmnormalize postfix.rules, msg/s', rate["c-pf"] / rate["p-pf"])
+    rep.measured('rsyslogd: Postfix, "tree" vs mmnormalize postfix.rules, CPU/msg', cpu["c-pf"] / cpu["p-pf"])
+    rep.measured("rsyslogd: CPU per message, Postfix lines vs sendmail lines", cpu["c-pf"] / cpu["c"])
     return rate
 
 
@@ -842,32 +885,35 @@ def main():
     for tool in (RSYSLOGD, MMMAILNORM, MAILNORM):
         if not os.path.exists(tool):
             sys.exit("bench: %s not found (run make first)" % tool)
-    paths = make_corpora([("sendmail", LINES), ("sun_mta", LINES), ("lengths", LENGTH_LINES)]
+    paths = make_corpora([("sendmail", LINES), ("sun_mta", LINES), ("postfix", LINES), ("lengths", LENGTH_LINES)]
                          + ([("sendmail", E2E_LINES)] if E2E_LINES != LINES else []))
     sm_path, sun_path = paths["sendmail"], paths["sun_mta"]
     e2e_path = corpus("sendmail", E2E_LINES)[0]
     sm_lines, sm_bytes = line_stats(sm_path)
     sun_lines, sun_bytes = line_stats(sun_path)
+    pf_lines, pf_bytes = line_stats(paths["postfix"])
     with open("/proc/cpuinfo") as f:
         model = re.search(r"model name\s*:\s*(.*)", f.read())
     rep = Report()
     rep.rsyslog = subprocess.run([RSYSLOGD, "-v"], stdout=subprocess.PIPE).stdout.decode().split()[1]
     REPORT_TITLE[0] = "%s, %s" % (commit(), time.strftime("%Y-%m-%d"))
-    line_rbs = {r: rulebase(LINE_PREFIX, "%s-line.rulebase" % r, r) for r in RULES}
-    msg_rbs = {r: rulebase(MSG_PREFIX, "%s-msg.rulebase" % r, r) for r in RULES}
+    line_rbs = {r: rulebase(LINE_PREFIX, "%s-line.rulebase" % r, r) for r in RULES + (POSTFIX_RULES,)}
+    msg_rbs = {r: rulebase(MSG_PREFIX, "%s-msg.rulebase" % r, r) for r in RULES + (POSTFIX_RULES,)}
 
     exe = build_mnbench()
-    lib = library(exe, sm_path, sun_path, line_rbs)
+    lib = library(exe, paths, line_rbs)
     log("library: line lengths")
     lengths = mnbench(exe, "lengths", paths["lengths"], repeat=3)
     ln_counts = lognormalizer_counts(sm_path, line_rbs["comparable"])
-    cmd = commands(sm_path, sun_path, line_rbs)
+    pf_counts = lognormalizer_counts(paths["postfix"], line_rbs[POSTFIX_RULES])
+    cmd = commands(paths, line_rbs)
 
     feeds = {"sendmail": make_feed(e2e_path, os.path.join(WORK, "feed.log")),
              "sun_mta": make_feed(sun_path, os.path.join(WORK, "feed-sun.log"), min(E2E_LINES, sun_lines),
-                                  b"Nov 22 10:00:00 mta1 imta: ")}
-    counts = {"sendmail": E2E_LINES, "sun_mta": min(E2E_LINES, sun_lines)}
-    jobs = [(m, m, "sendmail") for m in E2E_MODES] + [("a-sun", "a", "sun_mta"), ("c-sun", "c", "sun_mta")]
+                                  b"Nov 22 10:00:00 mta1 imta: "),
+             "postfix": make_feed(paths["postfix"], os.path.join(WORK, "feed-postfix.log"), min(E2E_LINES, pf_lines))}
+    counts = {"sendmail": E2E_LINES, "sun_mta": min(E2E_LINES, sun_lines), "postfix": min(E2E_LINES, pf_lines)}
+    jobs = [(m, m, "sendmail") for m in SENDMAIL_MODES] + [(name, mode, feed) for name, mode, feed, _ in OTHER_RUNS]
     runs = collections.defaultdict(list)
     check = {}
     for r in range(ROUNDS):
@@ -889,10 +935,11 @@ def main():
     other = OTHERS.cpu / OTHERS.wall if OTHERS.wall else 0.0
     w("other processes used %.0f%% of a core while this measured%s" % (
         100 * other, "  (figures are low: run it on a quiet machine)" if other > 0.1 else ""))
-    w("corpora (seed %d): sendmail %d lines, avg %.0f B; sun_mta %d lines, avg %.0f B" % (
-        SEED, sm_lines, sm_bytes / sm_lines - 1, sun_lines, sun_bytes / sun_lines - 1))
+    w("corpora (seed %d): sendmail %d lines, avg %.0f B; sun_mta %d lines, avg %.0f B; postfix %d lines, avg %.0f B" % (
+        SEED, sm_lines, sm_bytes / sm_lines - 1, sun_lines, sun_bytes / sun_lines - 1, pf_lines,
+        pf_bytes / pf_lines - 1))
     w()
-    library_section(rep, lib, ln_counts)
+    library_section(rep, lib, ln_counts, pf_counts)
     w()
     commands_section(rep, cmd)
     w()
@@ -904,8 +951,10 @@ def main():
     w()
     w("Targets (issue 14), from the medians above")
     rep.lines += rep.targets
-    bars = [(E2E_MODES[m][3], med([x["rate"] for x in runs[m]]), min(x["rate"] for x in runs[m]),
-             max(x["rate"] for x in runs[m])) for m in E2E_MODES]
+    bars = [(what, med([x["rate"] for x in runs[name]]), min(x["rate"] for x in runs[name]),
+             max(x["rate"] for x in runs[name]))
+            for name, what in [(m, E2E_MODES[m][3]) for m in SENDMAIL_MODES]
+            + [(name, what) for name, _, corpus_name, what in OTHER_RUNS if corpus_name == "postfix"]]
     names = {"es": "Elasticsearch", "pg": "PostgreSQL"}
     for (kind, variant), rr in sorted(stored.items()):
         rates = [x["rate"] for x in rr]

@@ -74,13 +74,14 @@ static void put_end_object(struct builder *b, mn_node_id o, const struct mn_post
 
 /* name[addr]:port as an object {raw, host, ip, port, path} at object_path (a literal, or
  * NULL for none) and as the end side ("source", "destination"): address = the bracket
- * text, domain = the name unless unknown or an address, ip, port. Into *written too. */
-static void put_end(struct builder *b, const char *side, const char *object_path, mn_span raw,
+ * text, domain = the name unless unknown or an address, ip, port. Into *written too; false,
+ * and nothing written, when raw is not an endpoint. */
+static bool put_end(struct builder *b, const char *side, const char *object_path, mn_span raw,
 		    struct mn_endpoint *written)
 {
 	struct mn_postfix_endpoint e;
 	if (!mn_postfix_endpoint(raw, &e))
-		return;
+		return false;
 	mn_span host = mn_span_eq(e.name, "unknown") ? mn_span_make(e.name.p, 0) : e.name;
 	mn_span ip = mn_is_ip(e.address) ? e.address : mn_span_make(e.address.p, 0);
 	if (object_path)
@@ -91,6 +92,7 @@ static void put_end(struct builder *b, const char *side, const char *object_path
 	mn_put_endpoint(b->tree, side, &end);
 	if (written)
 		*written = end;
+	return true;
 }
 
 static void put_client(struct builder *b, mn_span raw)
@@ -98,8 +100,7 @@ static void put_client(struct builder *b, mn_span raw)
 	struct mn_endpoint end;
 	if (!raw.len)
 		return;
-	put_end(b, "source", "postfix.client", raw, &end);
-	if (b->message) {
+	if (put_end(b, "source", "postfix.client", raw, &end) && b->message) {
 		b->message->source_address = known_span(end.address);
 		b->message->source_domain = known_span(end.domain);
 		b->message->source_ip = known_span(end.ip);

@@ -90,6 +90,8 @@ static char *put_string(char *out, mn_span s)
 			out += 8, i += 8;
 		} else if (plain(p[i])) {
 			*out++ = (char)p[i++];
+		} else if (p[i] == '\0') {
+			break; /* the string ends here, as libfastjson writes it (output="tree") */
 		} else {
 			out = put_special(out, p, s.len, &i);
 		}

@@ -1,6 +1,8 @@
 /* Unit tests of lib/json_text.c: the JSON text of trees with every kind of value, escapes,
  * and bytes that are not UTF-8; string values end right before an inaccessible page. */
 #include "tap.h" /* first: it asks for the system headers' _DEFAULT_SOURCE */
+#include <json.h>
+
 #include "tree.h"
 
 static void json_is(struct mn_tree *t, const char *expected, const char *name)
@@ -10,6 +12,18 @@ static void json_is(struct mn_tree *t, const char *expected, const char *name)
 	ok(json && len == strlen(expected) && memcmp(json, expected, len) == 0 && json[len] == '\0', "%s", name);
 	if (json && strcmp(json, expected) != 0)
 		printf("# got      %s\n# expected %s\n", json, expected);
+}
+
+/* libfastjson's serialisation of the tree (output="tree") is the same text. */
+static void same_as_fjson(struct mn_tree *t, const char *name)
+{
+	struct fjson_object *object = mn_tree_fjson(t);
+	const char *text = mn_tree_json(t, NULL);
+	const char *serialised = object ? fjson_object_to_json_string_ext(object, FJSON_TO_STRING_PLAIN) : NULL;
+	ok(text && serialised && strcmp(text, serialised) == 0, "%s", name);
+	if (text && serialised && strcmp(text, serialised) != 0)
+		printf("# text  %s\n# fjson %s\n", text, serialised);
+	fjson_object_put(object);
 }
 
 int main(void)
@@ -40,9 +54,14 @@ int main(void)
 	mn_tree_put_span(t, "bad", guarded_span("a\xff" "b\xc3"));
 	json_is(t, "{\"bad\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"}", "bytes that are not UTF-8 become U+FFFD, a cut sequence at the end too");
 
+	/* libfastjson's writer (output="tree") ends a string at its first NUL; the text is the
+	 * same JSON, and PostgreSQL's jsonb refuses \u0000 */
 	mn_tree_reset(t);
-	mn_tree_put_span(t, "nul", mn_span_make(guarded("a\0b", 3), 3));
-	json_is(t, "{\"nul\":\"a\\u0000b\"}", "a NUL is escaped");
+	mn_tree_put_span(t, "nul", mn_span_make(guarded("a\0b\"", 4), 4));
+	mn_tree_put_span(t, "first", mn_span_make(guarded("\0b", 2), 2));
+	mn_tree_put_span(t, "high", mn_span_make(guarded("\xc3\xa9\0\xff", 4), 4));
+	json_is(t, "{\"nul\":\"a\",\"first\":\"\",\"high\":\"\xc3\xa9\"}", "a string ends at a NUL");
+	same_as_fjson(t, "a string ends at a NUL in both writers");
 
 	static const struct {
 		double value;

@@ -12,6 +12,7 @@ lib_libmailnorm_la_SOURCES = \
 	lib/fields.h lib/fields.c \
 	lib/smtp.h lib/smtp.c \
 	lib/tree.h lib/tree.c lib/json_text.c lib/json_fjson.c \
+	lib/document.h lib/document.c \
 	lib/sendmail_tree.c \
 	lib/sun_mta.h lib/sun_mta.c lib/sun_mta_xml.c lib/sun_mta_tree.c \
 	lib/timezone.h lib/timezone.c \

@@ -105,6 +105,34 @@ const char *mn_context_json(struct mn_context *ctx, size_t *len);
  * memory. */
 struct fjson_object *mn_context_fjson(const struct mn_context *ctx);
 
+/* The string at a dotted path of the last line's tree ("event.action"), or the first string
+ * of the array there, as a span into memory the tree refers to (valid as long as the tree);
+ * false if there is none. */
+bool mn_context_get(const struct mn_context *ctx, const char *path, const char **value, size_t *len);
+
+/* What rsyslog knows of a line besides the text it parsed, for the document
+ * (mn_context_complete_ecs). Strings are NUL-terminated; NULL or "" is absent. The tree
+ * refers to them: keep them until it is emitted. */
+struct mn_syslog_facts {
+	const char *message;  /* the message text (a NUL byte ends it in the document) */
+	size_t message_len;
+	bool over_syslog;     /* received over syslog: the header fields below are the sender's */
+	const char *hostname, *appname, *procid, *fromhost_ip;
+	int facility, severity, priority;
+	const char *facility_name, *severity_name;
+	const char *file_path;     /* the file the line was read from */
+	const char *reported_time; /* the syslog header's time, RFC 3339 */
+	const char *received_time; /* when the line was received, RFC 3339 */
+	const char *local_host;    /* this host's name */
+};
+
+/* Completes the last line's tree into the ECS document the shipped storage configurations
+ * store (doc/configuration.md, document="ecs"): @timestamp (checked: an impossible date is
+ * the receive time, with tags "time_invalid"), message, log.syslog.*, log.file.path and
+ * host.name when the line has none. date gets the day of @timestamp as "YYYY.MM.DD" (digits
+ * and dots only: safe in an index name), "" if there is none. False when out of memory. */
+bool mn_context_complete_ecs(struct mn_context *ctx, const struct mn_syslog_facts *facts, char date[11]);
+
 /* "sendmail" -> MN_FORMAT_SENDMAIL ...; 0 for an unknown name. */
 unsigned mn_format_by_name(const char *name, size_t len);
 

@@ -42,6 +42,8 @@
 #include "msg.h"
 #include "statsobj.h"
 #include "unicode-helper.h"
+#include "datetime.h"
+#include "glbl.h"
 
 #include "mailnorm.h"
 
@@ -51,6 +53,7 @@ MODULE_CNFNAME("mmmailnorm")
 
 DEF_OMOD_STATIC_DATA
 DEFobjCurrIf(statsobj)
+DEFobjCurrIf(datetime)
 
 #define DEFAULT_CONTAINER "!mail"
 #define SHIPPED_RULEBASE "sendmail.rulebase"
@@ -64,6 +67,9 @@ typedef struct _instanceData {
 	uchar *container;          /* msgAddJSON() name of the container: "!mail", "!", ".x" ... */
 	msgPropDescr_t *containerProp; /* the container, to see if a message has it; NULL: a root */
 	sbool outputText;          /* output="text": the container holds the JSON as a string */
+	sbool documentEcs;         /* document="ecs": the tree completed into the ECS document */
+	uchar *routing;            /* msgAddJSON() name of the routing fields' variable, or NULL */
+	msgPropDescr_t *props;     /* the properties the document takes (enum documentProp) */
 	sbool useRawMsg;           /* parse %rawmsg% instead of %msg% */
 	msgPropDescr_t *variable;  /* parse this property instead of %msg%; NULL: %msg% */
 	struct mn_options options; /* formats, zone of Sun MTA timestamps, correlator */
@@ -91,6 +97,12 @@ typedef struct rulesRef {
 	struct rulesRef *next; /* in instanceData's sets */
 } rulesRef_t;
 
+/* The properties of a message the document takes that rsyslog has no getter for. */
+enum documentProp { DOC_FROMHOST_IP, DOC_FACILITY_NAME, DOC_SEVERITY_NAME, DOC_FILE_PATH, DOCUMENT_PROPS };
+static const char *const documentPropNames[DOCUMENT_PROPS] = {
+	"fromhost-ip", "syslogfacility-text", "syslogseverity-text", "$!metadata!filename"
+};
+
 typedef struct wrkrInstanceData {
 	instanceData *pData;
 	rulesRef_t *rules;         /* the set this worker uses */
@@ -101,6 +113,8 @@ typedef struct wrkrInstanceData {
 	size_t keyPathSize;
 	/* the program of the message's syslog tag, slashes kept (see programOfTag) */
 	char program[PROGRAM_MAX + 1];
+	char receivedTime[CONST_LEN_TIMESTAMP_3339 + 1]; /* the document's, RFC 3339 */
+	char date[11];             /* the day of @timestamp, "YYYY.MM.DD" */
 } wrkrInstanceData_t;
 
 struct modConfData_s {
@@ -119,6 +133,8 @@ static struct cnfparamdescr actpdescr[] = {
 	{ "correlation.ttl", eCmdHdlrInt, 0 },
 	{ "statsname", eCmdHdlrGetWord, 0 },
 	{ "output", eCmdHdlrGetWord, 0 },
+	{ "document", eCmdHdlrGetWord, 0 },
+	{ "routing", eCmdHdlrString, 0 },
 };
 static struct cnfparamblk actpblk = {
 	CNFPARAMBLK_VERSION,
@@ -212,6 +228,12 @@ CODESTARTfreeInstance
 	free(pData->userRulebase);
 	free(pData->statsName);
 	free(pData->container);
+	free(pData->routing);
+	if(pData->props != NULL) {
+		for(int i = 0 ; i < DOCUMENT_PROPS ; ++i)
+			msgPropDescrDestruct(&pData->props[i]);
+		free(pData->props);
+	}
 	if(pData->containerProp != NULL) {
 		msgPropDescrDestruct(pData->containerProp);
 		free(pData->containerProp);
@@ -378,6 +400,91 @@ programOfTag(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg)
 	return pWrkrData->program;
 }
 
+/* The values of a message's properties the document refers to until it is emitted. */
+struct documentValues {
+	uchar *text[DOCUMENT_PROPS];
+	unsigned short mustFree[DOCUMENT_PROPS];
+};
+
+static void
+freeDocumentValues(struct documentValues *const values)
+{
+	for(int i = 0 ; i < DOCUMENT_PROPS ; ++i)
+		if(values->mustFree[i])
+			free(values->text[i]);
+}
+
+/* document="ecs": the tree completed with what rsyslog knows of the message. */
+static void
+completeDocument(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg, struct documentValues *const values)
+{
+	instanceData *const pData = pWrkrData->pData;
+	rs_size_t len;
+	uchar *inputName;
+	int inputNameLen;
+	for(int i = 0 ; i < DOCUMENT_PROPS ; ++i)
+		values->text[i] = MsgGetProp(pMsg, NULL, &pData->props[i], &len, &values->mustFree[i], NULL);
+	getInputName(pMsg, &inputName, &inputNameLen);
+	datetime.formatTimestamp3339(&pMsg->tRcvdAt, pWrkrData->receivedTime);
+	const struct mn_syslog_facts facts = {
+		.message = (const char *)getMSG(pMsg),
+		.message_len = (size_t)getMSGLen(pMsg),
+		.over_syslog = !(inputNameLen == 6 && !memcmp(inputName, "imfile", 6)),
+		.hostname = getHOSTNAME(pMsg),
+		.appname = getAPPNAME(pMsg, LOCK_MUTEX),
+		.procid = getPROCID(pMsg, LOCK_MUTEX),
+		.fromhost_ip = (const char *)values->text[DOC_FROMHOST_IP],
+		.facility = pMsg->iFacility,
+		.severity = pMsg->iSeverity,
+		.priority = getPRIi(pMsg),
+		.facility_name = (const char *)values->text[DOC_FACILITY_NAME],
+		.severity_name = (const char *)values->text[DOC_SEVERITY_NAME],
+		.file_path = (const char *)values->text[DOC_FILE_PATH],
+		.reported_time = getTimeReported(pMsg, tplFmtRFC3339Date),
+		.received_time = pWrkrData->receivedTime,
+		.local_host = (const char *)glblGetLocalHostName(),
+	};
+	if(!mn_context_complete_ecs(pWrkrData->ctx, &facts, pWrkrData->date))
+		DBGPRINTF("mmmailnorm: out of memory completing the document\n");
+}
+
+/* One string of the tree into object under key, when the tree has it. */
+static void
+addTreeString(struct mn_context *const ctx, struct json_object *const object, const char *const key,
+	const char *const path)
+{
+	const char *value;
+	size_t len;
+	if(mn_context_get(ctx, path, &value, &len))
+		json_object_object_add(object, key, json_object_new_string_len(value, (int)len));
+}
+
+/* routing="$.x": the few fields a configuration routes on or names an index with, as small
+ * properties beside the tree (which output="text" makes one string): event.module,
+ * event.action, event.outcome and, with document="ecs", date (of @timestamp, "YYYY.MM.DD"). */
+static void
+addRouting(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg)
+{
+	instanceData *const pData = pWrkrData->pData;
+	struct json_object *const routing = json_object_new_object();
+	struct json_object *const event = json_object_new_object();
+	if(routing == NULL || event == NULL) {
+		json_object_put(routing);
+		json_object_put(event);
+		DBGPRINTF("mmmailnorm: out of memory, routing fields not added\n");
+		return;
+	}
+	addTreeString(pWrkrData->ctx, event, "module", "event.module");
+	addTreeString(pWrkrData->ctx, event, "action", "event.action");
+	addTreeString(pWrkrData->ctx, event, "outcome", "event.outcome");
+	json_object_object_add(routing, "event", event);
+	if(pData->documentEcs && pWrkrData->date[0] != '\0')
+		json_object_object_add(routing, "date", json_object_new_string(pWrkrData->date));
+	const rsRetVal r = msgAddJSON(pMsg, pData->routing, routing, 1, 0);
+	if(r != RS_RET_OK)
+		DBGPRINTF("mmmailnorm: msgAddJSON('%s') failed: %d\n", pData->routing, r);
+}
+
 /* Never fails a message: rsyslog would retry, suspend or drop it. A line that is not
  * recognised only gets $parsesuccess FAIL. */
 BEGINdoAction_NoStrings
@@ -393,6 +500,7 @@ BEGINdoAction_NoStrings
 	 * line's daemon */
 	struct mn_origin origin = { getHOSTNAME(pMsg), NULL };
 	struct mn_options options;
+	struct documentValues values = { { NULL }, { 0 } };
 CODESTARTdoAction
 	if(__atomic_load_n(&pData->rulesGeneration, __ATOMIC_ACQUIRE) != pWrkrData->rulesGeneration)
 		adoptRules(pWrkrData); /* a HUP loaded new rules */
@@ -409,8 +517,13 @@ CODESTARTdoAction
 	}
 	const enum mn_result result = mn_normalize(&options, &origin, (const char *)text,
 		(size_t)len, pWrkrData->ctx);
+	if(result != MN_UNRECOGNISED && pData->documentEcs)
+		completeDocument(pWrkrData, pMsg, &values);
 	if(result != MN_UNRECOGNISED) /* the tree refers to text: made before it is freed */
 		tree = treeForMessage(pData, pWrkrData->ctx);
+	if(result != MN_UNRECOGNISED && pData->routing != NULL)
+		addRouting(pWrkrData, pMsg);
+	freeDocumentValues(&values);
 	if(mustFree)
 		free(text);
 	MsgSetParseSuccess(pMsg, result != MN_UNRECOGNISED);
@@ -428,12 +541,12 @@ isVariableNameChar(const uchar c)
 		|| c == '_' || c == '-' || c == '.';
 }
 
-/* Turns the container parameter into the name msgAddJSON() wants: "$!mail" -> "!mail",
+/* Turns a variable parameter (container, routing) into the name msgAddJSON() wants: "$!mail" -> "!mail",
  * "$!" -> "!", "$.x" -> ".x", "$/x" -> "/x". The form without '$' ("!mail") that configs
  * written for rsyslog before 8.35 use is accepted too. The tree must go into an object, so
  * array subscripts and empty path components ("$!a!!b", "$!a!") are refused. */
 static rsRetVal
-setContainer(instanceData *const pData, es_str_t *const param)
+setVariable(uchar **const variable, const char *const paramName, es_str_t *const param)
 {
 	DEFiRet;
 	char *const given = es_str2cstr(param, NULL);
@@ -447,13 +560,13 @@ setContainer(instanceData *const pData, es_str_t *const param)
 			valid = isVariableNameChar((uchar)*p);
 	}
 	if(!valid) {
-		parser_errmsg("mmmailnorm: invalid container '%s': it must name a JSON variable, "
+		parser_errmsg("mmmailnorm: invalid %s '%s': it must name a JSON variable, "
 			"such as '$!mail', '$.mail', '$/mail', or '$!' for the root of the message's "
-			"tree", given);
+			"tree", paramName, given);
 		ABORT_FINALIZE(RS_RET_INVALID_VAR);
 	}
-	free(pData->container);
-	CHKmalloc(pData->container = (uchar *)strdup(name));
+	free(*variable);
+	CHKmalloc(*variable = (uchar *)strdup(name));
 finalize_it:
 	free(given);
 	RETiRet;
@@ -475,6 +588,57 @@ setOutput(instanceData *const pData, es_str_t *const param)
 		iRet = RS_RET_INVALID_PARAMS;
 	}
 	free(output);
+finalize_it:
+	RETiRet;
+}
+
+/* document="none" (the default: the module's fields only) or "ecs": the tree completed
+ * into the document the shipped storage configurations store (@timestamp, message, log.*,
+ * host.name), which they used to complete in RainerScript. */
+static rsRetVal
+setDocument(instanceData *const pData, es_str_t *const param)
+{
+	DEFiRet;
+	char *const document = es_str2cstr(param, NULL);
+	CHKmalloc(document);
+	if(!strcmp(document, "none") || !strcmp(document, "ecs")) {
+		pData->documentEcs = !strcmp(document, "ecs");
+	} else {
+		parser_errmsg("mmmailnorm: invalid document '%s': use \"none\" (the default: the "
+			"module's fields) or \"ecs\" (completed with @timestamp, message, log.* and "
+			"host.name, as doc/elasticsearch and doc/postgresql store it)", document);
+		iRet = RS_RET_INVALID_PARAMS;
+	}
+	free(document);
+finalize_it:
+	RETiRet;
+}
+
+/* The routing fields go into an object of their own: a named variable, not the container. */
+static rsRetVal
+checkRouting(instanceData *const pData)
+{
+	DEFiRet;
+	if(pData->routing == NULL)
+		FINALIZE;
+	if(pData->routing[1] == '\0' || !strcmp((char *)pData->routing, (char *)pData->container)) {
+		parser_errmsg("mmmailnorm: routing needs a named variable of its own such as '$.mail', "
+			"not '$%s' (the container is '$%s')", pData->routing, pData->container);
+		ABORT_FINALIZE(RS_RET_CONFIG_ERROR);
+	}
+finalize_it:
+	RETiRet;
+}
+
+static rsRetVal
+describeDocumentProps(instanceData *const pData)
+{
+	DEFiRet;
+	/* zeroed, so that freeInstance can destruct them even if msgPropDescrFill fails */
+	CHKmalloc(pData->props = calloc(DOCUMENT_PROPS, sizeof(msgPropDescr_t)));
+	for(int i = 0 ; i < DOCUMENT_PROPS ; ++i)
+		CHKiRet(msgPropDescrFill(&pData->props[i], (uchar *)documentPropNames[i],
+			strlen(documentPropNames[i])));
 finalize_it:
 	RETiRet;
 }
@@ -674,7 +838,7 @@ CODESTARTnewActInst
 			continue;
 		const char *const param = actpblk.descr[i].name;
 		if(!strcmp(param, "container")) {
-			CHKiRet(setContainer(pData, pvals[i].val.d.estr));
+			CHKiRet(setVariable(&pData->container, "container", pvals[i].val.d.estr));
 		} else if(!strcmp(param, "userawmsg")) {
 			pData->useRawMsg = (sbool)pvals[i].val.d.n;
 		} else if(!strcmp(param, "variable")) {
@@ -700,6 +864,10 @@ CODESTARTnewActInst
 			CHKmalloc(pData->statsName = (uchar *)es_str2cstr(pvals[i].val.d.estr, NULL));
 		} else if(!strcmp(param, "output")) {
 			CHKiRet(setOutput(pData, pvals[i].val.d.estr));
+		} else if(!strcmp(param, "document")) {
+			CHKiRet(setDocument(pData, pvals[i].val.d.estr));
+		} else if(!strcmp(param, "routing")) {
+			CHKiRet(setVariable(&pData->routing, "routing", pvals[i].val.d.estr));
 		} else {
 			LogError(0, RS_RET_INTERNAL_ERROR,
 				"mmmailnorm: program error, parameter '%s' not handled", param);
@@ -718,6 +886,9 @@ CODESTARTnewActInst
 		CHKiRet(msgPropDescrFill(pData->variable, (uchar *)variableName, strlen(variableName)));
 	}
 	CHKiRet(describeContainer(pData));
+	CHKiRet(checkRouting(pData));
+	if(pData->documentEcs)
+		CHKiRet(describeDocumentProps(pData));
 	CHKiRet(loadRules(pData, reportConfigError));
 	if(correlate) {
 		pData->options.correlator = mn_correlator_new((size_t)maxEntries, ttl);
@@ -734,6 +905,7 @@ NO_LEGACY_CONF_parseSelectorAct
 BEGINmodExit
 CODESTARTmodExit
 	objRelease(statsobj, CORE_COMPONENT);
+	objRelease(datetime, CORE_COMPONENT);
 ENDmodExit
 
 BEGINqueryEtryPt
@@ -750,5 +922,6 @@ CODESTARTmodInit
 	*ipIFVersProvided = CURR_MOD_IF_VERSION;
 CODEmodInit_QueryRegCFSLineHdlr
 	CHKiRet(objUse(statsobj, CORE_COMPONENT));
+	CHKiRet(objUse(datetime, CORE_COMPONENT));
 	DBGPRINTF("mmmailnorm: built against rsyslog %s\n", VERSION);
 ENDmodInit

@@ -72,6 +72,13 @@ accepts 'output="tree"'
 accepts 'output="text" container="$.json"'
 rejects 'output="xml"' "mmmailnorm: invalid output 'xml'"
 rejects 'output="text" container="$!"' "mmmailnorm: output=\"text\" needs a named container"
+accepts 'document="none"'
+accepts 'document="ecs" output="text" routing="$.mail"'
+accepts 'document="ecs" routing="$!route"'
+rejects 'document="elastic"' "mmmailnorm: invalid document 'elastic'"
+rejects 'routing="$."' "mmmailnorm: routing needs a named variable of its own such as '\$.mail', not '\$.'"
+rejects 'routing="$!mail"' "mmmailnorm: routing needs a named variable of its own such as '\$.mail', not '\$!mail' (the container is '\$!mail')"
+rejects 'routing="$.a!!b"' "mmmailnorm: invalid routing '\$.a!!b'"
 # the shipped rulebase is part of the installation: without it the action is refused
 if MAILNORM_RULEBASE_DIR="$TEST_DIR/nowhere" validate ''; then
 	fail "config accepted without the shipped rulebase"

@@ -2,7 +2,8 @@
 # rsyslogd under valgrind with every code path of the module: the default, root and local
 # containers, a container that already exists, useRawMsg, a variable that rsyslog hands
 # over as a copy to be freed, a line that is not recognised, all three formats, two workers,
-# correlation, and a HUP that replaces the rules while the workers hold the old ones. Any invalid
+# correlation, the ECS document (tree and text; a file path rsyslog hands over as a copy)
+# with routing, and a HUP that replaces the rules while the workers hold the old ones. Any invalid
 # memory access or definite leak makes valgrind, and so rsyslogd, exit non-zero.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
@@ -24,13 +25,16 @@ RUN_UNDER=(valgrind --quiet --error-exitcode=99 --leak-check=full
 
 { conf_header; conf_tcp_input; } >"$TEST_DIR/rsyslog.conf"
 cat >>"$TEST_DIR/rsyslog.conf" <<EOF
-template(name="trees" type="string" string="%parsesuccess% %\$!% %\$.raw% %\$.var%\n")
+template(name="trees" type="string" string="%parsesuccess% %\$!% %\$.raw% %\$.var% %\$.doc% %\$.route%\n")
 ruleset(name="mail" queue.type="LinkedList" queue.workerThreads="2") {
 	set \$!mail!origin = "tcp";
 	action(type="mmmailnorm" correlate="on")
 	action(type="mmmailnorm" container="\$!")
 	action(type="mmmailnorm" container="\$.raw" useRawMsg="on")
 	action(type="mmmailnorm" container="\$.var" variable="rawmsg")
+	set \$!metadata!filename = "/var/log/mail.log";
+	action(type="mmmailnorm" container="\$.doc" output="text" document="ecs" routing="\$.route")
+	action(type="mmmailnorm" container="\$.doctree" document="ecs" routing="\$.routetree")
 	action(type="omfile" file="$TEST_DIR/output" template="trees")
 }
 EOF

@@ -25,9 +25,9 @@ runs at the same commit should agree within the printed spread.
             message in all and per thread (input, workers); round 1 checks (c) against (d)
   storage   doc/elasticsearch and doc/postgresql as shipped (tests/storage/*_rate.sh:
             the tests' receiver, a private PostgreSQL), against the same pipeline without
-            parsing (the document: the raw message (Elasticsearch: and a fixed index
-            date; PostgreSQL: and what the ruleset adds)) and with mmnormalize +
-            bench/minimal.rules (the same, its fields added)
+            parsing (the document: the raw message; Elasticsearch: in the daily index of
+            its syslog time, as shipped; PostgreSQL: and what the ruleset adds) and with
+            mmnormalize + bench/minimal.rules (the same, its fields added)
 
 Environment (make bench sets the tools; the rest are knobs):
   BENCH_QUICK=1           a quick subset to check that everything runs (about 5 minutes):
@@ -559,8 +559,12 @@ def storage_variant(kind, variant, msg_rbs):
         if kind == "pg":  # the table's NOT NULL columns (schema.sql) and the raw message
             body += '\n    set $!mail!message = $msg;\n    set $!mail!event!module = "none";' \
                     '\n    set $!mail!event!action = "other";'
-        else:  # the raw message, and the date that names the index (the module's routing)
-            body += '\n    set $!mail!message = $msg;\n    set $.mail!date = "2026.12.05";'
+        else:  # the raw message, and the day that names the index (the module's routing): the
+            # same daily indices as shipped, for the syslog time
+            body += '\n    set $!mail!message = $msg;\n    set $.mail!date = exec_template("bench-day");'
+            text = text.replace("# --- processing", 'template(name="bench-day" type="string" string='
+                                '"%timereported:1:4:date-rfc3339%.%timereported:6:7:date-rfc3339%.'
+                                '%timereported:9:10:date-rfc3339%")\n\n# --- processing', 1)
 
         text = PARSE_LINES.sub(lambda m: m.group(1) + body + "\n", text)
         if variant == "mmnormalize":

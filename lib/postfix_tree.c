@@ -95,12 +95,18 @@ static bool put_end(struct builder *b, const char *side, const char *object_path
 	return true;
 }
 
+/* The client as postfix.client and source.*; a value that is no name[address] goes to
+ * "unparsed" (nothing of it is a source). */
 static void put_client(struct builder *b, mn_span raw)
 {
 	struct mn_endpoint end;
 	if (!raw.len)
 		return;
-	if (put_end(b, "source", "postfix.client", raw, &end) && b->message) {
+	if (!put_end(b, "source", "postfix.client", raw, &end)) {
+		mn_tree_add_unparsed(b->tree, raw);
+		return;
+	}
+	if (b->message) {
 		b->message->source_address = known_span(end.address);
 		b->message->source_domain = known_span(end.domain);
 		b->message->source_ip = known_span(end.ip);
@@ -256,10 +262,7 @@ static bool valid_delays(mn_span v)
 
 static void put_relay(struct builder *b, mn_span v)
 {
-	struct mn_postfix_endpoint e;
-	if (mn_postfix_endpoint(v, &e))
-		put_end(b, "destination", "postfix.relay", v, NULL);
-	else /* local, virtual, none, a pipe transport's name */
+	if (!put_end(b, "destination", "postfix.relay", v, NULL)) /* local, virtual, none, a pipe transport */
 		mn_tree_put_span(b->tree, "postfix.relay.raw", v);
 }
 
@@ -451,12 +454,18 @@ static void session_end(struct builder *b)
 static void client(struct builder *b)
 {
 	const struct mn_postfix_line *line = b->line;
+	bool have_client = false;
 	put_event(b, "other", "success");
 	for (size_t i = 0; i < line->npairs; i++) {
 		struct mn_kv kv = line->pairs[i];
 		mn_span k = kv.key, v = kv.value;
 		if (mn_span_eq(k, "client")) {
-			put_client(b, v);
+			/* a second client= would mix two clients in one object */
+			if (have_client)
+				add_unparsed_pair(b->tree, kv);
+			else
+				put_client(b, v);
+			have_client = true;
 		} else if (mn_span_eq(k, "sasl_method")) {
 			mn_tree_set_span(b->tree, pf(b), mn_key("sasl_method"), v);
 			if (b->message)

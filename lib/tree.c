@@ -272,15 +272,13 @@ void mn_tree_set_int(struct mn_tree *t, mn_node_id parent, struct mn_key key, in
 
 bool mn_tree_set_number(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value)
 {
-	size_t digits = 0, dots = 0;
+	size_t dots = 0;
 	if (value.len == 0 || value.len > MN_MAX_NUMBER_LENGTH || value.p[0] == '.' || value.p[value.len - 1] == '.')
 		return false;
 	for (size_t i = 0; i < value.len; i++) {
 		if (value.p[i] == '.')
 			dots++;
-		else if (value.p[i] >= '0' && value.p[i] <= '9')
-			digits++;
-		else
+		else if (value.p[i] < '0' || value.p[i] > '9')
 			return false;
 	}
 	if (dots > 1 || (value.len > 1 && value.p[0] == '0' && value.p[1] != '.')) /* JSON: no leading zeros */

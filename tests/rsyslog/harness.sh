@@ -106,6 +106,22 @@ wait_for() {
 	done
 }
 
+# wait_for_count WHAT TARGET COMMAND...: waits until COMMAND prints a number >= TARGET;
+# fails when that number has not grown for TIMEOUT_SECONDS (a long drain on a busy machine
+# is slow, not stuck).
+wait_for_count() {
+	local what=$1 target=$2 count last=-1 deadline
+	shift 2
+	while count=$("$@"); [ "$count" -lt "$target" ]; do
+		if [ -n "$RSYSLOGD_PID" ] && ! kill -0 "$RSYSLOGD_PID" 2>/dev/null; then
+			fail "rsyslogd exited while waiting for $what (has $count of $target)"
+		fi
+		[ "$count" -eq "$last" ] || { last=$count; deadline=$((SECONDS + TIMEOUT_SECONDS)); }
+		[ "$SECONDS" -lt "$deadline" ] || fail "$what: stuck at $count of $target for ${TIMEOUT_SECONDS}s"
+		sleep 0.2
+	done
+}
+
 line_count() {
 	if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi
 }

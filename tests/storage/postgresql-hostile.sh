@@ -93,7 +93,7 @@ while [ "$terminated" -lt 3 ]; do
 	sleep 0.2
 done
 [ "$(rows)" -lt $((before + 20000)) ] || echo "NOTE: the drain ended before the sessions were terminated"
-wait_for "rows of the drain (has $(($(rows) - before)))" has_rows $((before + 20000))
+wait_for_count "rows of the drain" $((before + 20000)) rows
 sleep 2
 stop_rsyslogd
 got=$(sql -d "$rsyslog_db" -c "SELECT count(DISTINCT local_id) FROM mail_event WHERE local_id LIKE 'qD%'")

@@ -61,7 +61,7 @@ int main(void)
 			bool formatted = mn_format_time(&local, &sweep, &t, buf, sizeof buf);
 			mktime(&tm);
 			long off = tm.tm_gmtoff / 60;
-			char expected[8];
+			char expected[32]; /* room for any long, so gcc sees no truncation */
 			snprintf(expected, sizeof expected, "+%02ld:%02ld", off / 60, off % 60);
 			differ += !formatted || strcmp(buf + 19, expected) != 0;
 			entries++;

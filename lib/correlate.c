@@ -10,11 +10,18 @@
  * host holding no more than its fair share (maxEntries / hosts) loses none to the others.
  * The hosts are kept in a list ordered by their number of entries, with the first and last
  * host of each count, so that a count changing by one moves its host in constant time. One mutex guards the table: it is held only
- * for hashing and copying a few hundred bytes, never while building JSON or doing I/O.
+ * for looking up and copying a few hundred bytes, never while building JSON or doing I/O.
+ *
+ * Entries live in slots of blocks of their own (mmap), outside malloc's heap: a hundred
+ * thousand long-lived entries among rsyslog's short-lived message objects fragmented the
+ * heap, and rsyslog's own malloc and free then cost more than the cache (perf, rsyslogd
+ * with correlate="on": unlink_chunk and _int_malloc three times their share without it).
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "correlate.h"
 #include "tree.h"
@@ -45,15 +52,25 @@ struct host {
 };
 
 struct entry {
-	struct entry *chain;         /* next in the hash bucket */
+	struct entry *chain;         /* next in the hash bucket; of a free slot: the next free one */
 	struct entry *newer, *older; /* the LRU list of all entries (for their age) */
 	struct entry *host_newer, *host_older; /* the LRU list of its host */
 	struct host *host;
 	uint64_t hash;
 	time_t stored;
+	bool in_slot; /* else malloc'd: too big for a slot */
 	struct facts facts; /* texts point into data */
 	char data[];
 };
+
+/* Most entries take 250-400 bytes; a block is 256 KiB. */
+#define SLOT_SIZE 512
+#define BLOCK_SIZE ((size_t)256 * 1024)
+
+struct block {
+	struct block *next;
+};
+#define SLOTS_PER_BLOCK ((BLOCK_SIZE - SLOT_SIZE) / SLOT_SIZE) /* the first slot's room holds the header */
 
 struct mn_correlator {
 	pthread_mutex_t lock;
@@ -65,6 +82,9 @@ struct mn_correlator {
 	struct host *biggest, *smallest; /* the ends of the list of hosts by entries */
 	struct host **first_of, **last_of; /* [n]: the first and last host holding n entries */
 	size_t hosts;
+	struct block *blocks;     /* the newest first */
+	size_t unused_slots;      /* never used yet, at the end of the newest block */
+	struct entry *free_slots; /* chained by .chain */
 	long ttl;
 	struct mn_correlator_stats stats;
 };
@@ -104,7 +124,12 @@ void mn_correlator_free(struct mn_correlator *c)
 		return;
 	for (struct entry *e = c->newest, *next; e; e = next) {
 		next = e->older;
-		free(e);
+		if (!e->in_slot)
+			free(e);
+	}
+	for (struct block *b = c->blocks, *next; b; b = next) {
+		next = b->next;
+		munmap(b, BLOCK_SIZE);
 	}
 	for (struct host *h = c->biggest, *next; h; h = next) {
 		next = h->smaller;
@@ -136,9 +161,42 @@ static uint64_t hash_of_span(const char *s, size_t n)
 	return h;
 }
 
-static uint64_t hash_of(const char *s)
+/* ---- entries' memory, with the lock held --------------------------------------------------- */
+
+static struct entry *allocate_entry(struct mn_correlator *c, size_t size)
 {
-	return hash_of_span(s, strlen(s));
+	struct entry *e;
+	if (size > SLOT_SIZE) {
+		if ((e = malloc(size)))
+			e->in_slot = false;
+		return e;
+	}
+	if (c->free_slots) {
+		e = c->free_slots;
+		c->free_slots = e->chain;
+	} else {
+		if (!c->unused_slots) {
+			struct block *b = mmap(NULL, BLOCK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (b == MAP_FAILED)
+				return NULL;
+			b->next = c->blocks;
+			c->blocks = b;
+			c->unused_slots = SLOTS_PER_BLOCK;
+		}
+		e = (struct entry *)((char *)c->blocks + BLOCK_SIZE - c->unused_slots-- * SLOT_SIZE);
+	}
+	e->in_slot = true;
+	return e;
+}
+
+static void release_entry(struct mn_correlator *c, struct entry *e)
+{
+	if (!e->in_slot) {
+		free(e);
+		return;
+	}
+	e->chain = c->free_slots;
+	c->free_slots = e;
 }
 
 /* ---- the table, called with the lock held ---------------------------------------------- */
@@ -315,7 +373,7 @@ static void remove_entry(struct mn_correlator *c, struct entry *e)
 	if (!e->host->entries)
 		drop_host(c, e->host);
 	c->entries--;
-	free(e);
+	release_entry(c, e);
 }
 
 static bool expired(const struct mn_correlator *c, const struct entry *e, time_t now)
@@ -323,8 +381,8 @@ static bool expired(const struct mn_correlator *c, const struct entry *e, time_t
 	return c->ttl > 0 && now - e->stored > c->ttl;
 }
 
-/* Takes e (allocated by the caller) into the table, replacing an entry of the same key;
- * frees it when there is no memory for a new host. */
+/* Takes e (allocated by allocate_entry) into the table, replacing an entry of the same key;
+ * releases it when there is no memory for a new host. */
 static void insert(struct mn_correlator *c, struct entry *e, time_t now)
 {
 	struct entry **slot = slot_of(c, e->facts.text[KEY], e->hash);
@@ -340,7 +398,7 @@ static void insert(struct mn_correlator *c, struct entry *e, time_t now)
 	}
 	e->host = host_of(c, e->facts.text[KEY]);
 	if (!e->host) {
-		free(e);
+		release_entry(c, e);
 		return;
 	}
 	slot = slot_of(c, e->facts.text[KEY], e->hash);
@@ -360,13 +418,21 @@ static size_t capped_length(const char *s, enum text_field f)
 	return n > text_caps[f] ? text_caps[f] : n;
 }
 
-static struct entry *new_entry(const struct facts *facts, time_t now)
+/* The bytes of an entry holding facts. */
+static size_t entry_size(const struct facts *facts)
 {
-	size_t total = 0;
+	size_t total = sizeof(struct entry);
 	for (int f = 0; f < TEXT_FIELDS; f++)
 		if (facts->text[f])
 			total += capped_length(facts->text[f], f) + 1;
-	struct entry *e = malloc(sizeof *e + total);
+	return total;
+}
+
+/* With the lock held (for the slots). */
+static struct entry *new_entry(struct mn_correlator *c, const struct facts *facts, size_t size, uint64_t hash,
+			       time_t now)
+{
+	struct entry *e = allocate_entry(c, size);
 	if (!e)
 		return NULL;
 	char *p = e->data;
@@ -383,7 +449,7 @@ static struct entry *new_entry(const struct facts *facts, time_t now)
 		e->facts.text[f] = p;
 		p += n + 1;
 	}
-	e->hash = hash_of(e->facts.text[KEY]);
+	e->hash = hash;
 	e->stored = now;
 	return e;
 }
@@ -412,22 +478,26 @@ static const char *text_of(mn_span s, struct texts *texts)
 	return copy;
 }
 
-/* "host\nqid": both parts of the key in one string; a host or queue id may be of any length. */
+/* "host\nqid": both parts of the key in one string, hashed once; a host or queue id may be
+ * of any length. */
 #define KEY_SIZE 340
 struct key {
 	char *text; /* small, or allocated when it is too short */
+	uint64_t hash;
 	char small[KEY_SIZE];
 };
 
-static bool make_key(struct key *key, const char *host, const char *qid)
+static bool make_key(struct key *key, mn_span host, const char *qid)
 {
-	size_t h = strlen(host), q = strlen(qid);
-	key->text = h + q + 2 <= sizeof key->small ? key->small : malloc(h + q + 2);
+	size_t q = strlen(qid), n = host.len + 1 + q;
+	key->text = n < sizeof key->small ? key->small : malloc(n + 1);
 	if (!key->text)
 		return false;
-	memcpy(key->text, host, h);
-	key->text[h] = '\n';
-	memcpy(key->text + h + 1, qid, q + 1);
+	if (host.len)
+		memcpy(key->text, host.p, host.len);
+	key->text[host.len] = '\n';
+	memcpy(key->text + host.len + 1, qid, q + 1);
+	key->hash = hash_of_span(key->text, n);
 	return true;
 }
 
@@ -539,23 +609,24 @@ static void enrich(struct mn_tree *tree, const struct facts *f, const struct ven
 
 /* ---- the public operations ---------------------------------------------------------------- */
 
-static void remember(struct mn_correlator *c, struct facts *f, time_t now)
+static void remember(struct mn_correlator *c, struct facts *f, uint64_t hash, time_t now)
 {
-	struct entry *e = new_entry(f, now);
-	if (!e)
-		return;
+	size_t size = entry_size(f);
 	pthread_mutex_lock(&c->lock);
-	insert(c, e, now);
+	struct entry *e = new_entry(c, f, size, hash, now);
+	if (e)
+		insert(c, e, now);
 	pthread_mutex_unlock(&c->lock);
 }
 
-/* Copies the entry of key (if any, and not expired) into buf; f's texts point into buf. */
-static bool recall(struct mn_correlator *c, const char *key, struct facts *f, char *buf, size_t size, time_t now)
+/* Copies the entry of key (if any, and not expired) into buf; f's texts point into buf. A
+ * delivery line's finding counts as correlated. */
+static bool recall(struct mn_correlator *c, const struct key *key, struct facts *f, char *buf, size_t size,
+		   bool delivery, time_t now)
 {
 	bool found = false;
-	uint64_t hash = hash_of(key);
 	pthread_mutex_lock(&c->lock);
-	struct entry *e = *slot_of(c, key, hash);
+	struct entry *e = *slot_of(c, key->text, key->hash);
 	if (e && expired(c, e, now)) {
 		c->stats.expired++;
 		remove_entry(c, e);
@@ -582,6 +653,7 @@ static bool recall(struct mn_correlator *c, const char *key, struct facts *f, ch
 		unlink_host_lru(e);
 		push_host_newest(e);
 		found = true;
+		c->stats.correlated += delivery;
 	}
 	pthread_mutex_unlock(&c->lock);
 	return found;
@@ -591,7 +663,7 @@ static bool recall(struct mn_correlator *c, const char *key, struct facts *f, ch
 
 /* DSN and clone lines link two queue ids: the new message inherits the old one's facts
  * (a clone is the same envelope) or at least its id (a DSN is a new message about it). */
-static void link_related(struct mn_correlator *c, const char *host, const char *from_qid, const char *to_qid,
+static void link_related(struct mn_correlator *c, mn_span host, const char *from_qid, const char *to_qid,
 			 const struct facts *inherited, time_t now)
 {
 	struct key key;
@@ -602,18 +674,18 @@ static void link_related(struct mn_correlator *c, const char *host, const char *
 		return;
 	f.text[KEY] = key.text;
 	f.text[RELATED_QID] = from_qid;
-	remember(c, &f, now);
+	remember(c, &f, key.hash, now);
 	free_key(&key);
 }
 
 /* The facts stored under host and qid, if any. */
-static bool recall_message(struct mn_correlator *c, const char *host, const char *qid, struct facts *f, char *buf,
-			   size_t size, time_t now)
+static bool recall_message(struct mn_correlator *c, mn_span host, const char *qid, struct facts *f, char *buf,
+			   size_t size, bool delivery, time_t now)
 {
 	struct key key;
 	if (!make_key(&key, host, qid))
 		return false;
-	bool found = recall(c, key.text, f, buf, size, now);
+	bool found = recall(c, &key, f, buf, size, delivery, now);
 	free_key(&key);
 	return found;
 }
@@ -621,103 +693,84 @@ static bool recall_message(struct mn_correlator *c, const char *host, const char
 /* A clone line names the old and the new id (in either order, by sendmail version): the
  * one the cache knows passes its facts to the other. A DSN line's second id is the new
  * message, which only learns the first id. */
-static void link_lines(struct mn_correlator *c, const char *host, const char *qid, const char *related,
+static void link_lines(struct mn_correlator *c, mn_span host, const char *qid, const char *related,
 		       bool clone, time_t now)
 {
 	char buf[FACTS_SIZE];
 	struct facts f;
 	if (!clone)
 		link_related(c, host, qid, related, NULL, now);
-	else if (recall_message(c, host, qid, &f, buf, sizeof buf, now))
+	else if (recall_message(c, host, qid, &f, buf, sizeof buf, false, now))
 		link_related(c, host, qid, related, &f, now);
-	else if (recall_message(c, host, related, &f, buf, sizeof buf, now))
+	else if (recall_message(c, host, related, &f, buf, sizeof buf, false, now))
 		link_related(c, host, related, qid, &f, now);
 }
 
 /* Drops the entry of a message that is done. */
-static void forget(struct mn_correlator *c, const char *host, const char *qid)
+static void forget(struct mn_correlator *c, mn_span host, const char *qid)
 {
 	struct key key;
 	if (!make_key(&key, host, qid))
 		return;
-	uint64_t hash = hash_of(key.text);
 	pthread_mutex_lock(&c->lock);
-	struct entry *e = *slot_of(c, key.text, hash);
+	struct entry *e = *slot_of(c, key.text, key.hash);
 	if (e)
 		remove_entry(c, e);
 	pthread_mutex_unlock(&c->lock);
 	free_key(&key);
 }
 
-/* The line's own header host, uncut (it keys the correlation); NULL when it has none. */
-static const char *header_host_of(mn_span host, char **allocated)
+/* The key's host: the line's own header host, uncut (it names the MTA host better than the
+ * relay rsyslog took off), else host, else empty. */
+static mn_span key_host_of(mn_span header, const char *host)
 {
-	*allocated = NULL;
-	if (!host.len)
-		return NULL;
-	const char *nul = memchr(host.p, '\0', host.len);
-	size_t n = nul ? (size_t)(nul - host.p) : host.len;
-	if (!(*allocated = malloc(n + 1)))
-		return NULL;
-	memcpy(*allocated, host.p, n);
-	(*allocated)[n] = '\0';
-	return *allocated;
+	if (header.len) {
+		const char *nul = memchr(header.p, '\0', header.len);
+		return mn_span_make(header.p, nul ? (size_t)(nul - header.p) : header.len);
+	}
+	return host ? mn_span_make(host, strlen(host)) : mn_span_make("", 0);
 }
 
 bool mn_correlate(struct mn_correlator *c, const char *host, const struct mn_message_facts *m,
 		  struct mn_tree *tree, time_t now)
 {
-	struct texts texts = {.used = 0};
-	const char *qid = m->qid.len ? text_of(m->qid, &texts) : NULL;
-	char buf[FACTS_SIZE], *host_copy;
-	bool correlated = false;
-	if (!c || !qid)
+	if (!c || !m->qid.len)
 		return false;
-	const char *header_host = header_host_of(m->host, &host_copy);
-	if (header_host) /* the line's own header names the MTA host better than the relay */
-		host = header_host;
-	if (!host)
-		host = "";
+	struct texts texts; /* not zeroed: 8 KiB, of which a line uses a few hundred bytes */
+	texts.used = 0;
+	const char *qid = text_of(m->qid, &texts);
+	char buf[FACTS_SIZE];
+	bool correlated = false;
+	mn_span key_host = key_host_of(m->host, host);
 
 	const char *action = text_of(m->action, &texts);
 	const char *related = text_of(m->related_qid, &texts);
-	if (m->from_line) {
+	if (m->from_line || m->update_line) {
 		struct facts f = {.size = -1, .nrcpts = -1, .uid = -1}, earlier;
 		struct key key;
 		facts_of_from_line(m, &f, &texts);
-		if (make_key(&key, host, qid)) {
-			if (recall(c, key.text, &earlier, buf, sizeof buf, now)) /* keep a DSN's link */
-				f.text[RELATED_QID] = earlier.text[RELATED_QID];
+		if (make_key(&key, key_host, qid)) {
+			if (recall(c, &key, &earlier, buf, sizeof buf, false, now)) {
+				if (m->from_line) /* its facts replace the entry's; a DSN's link is kept */
+					f.text[RELATED_QID] = earlier.text[RELATED_QID];
+				else
+					merge_facts(&f, &earlier);
+			}
 			f.text[KEY] = key.text;
-			remember(c, &f, now);
-			free_key(&key);
-		}
-	} else if (m->update_line) {
-		struct facts f = {.size = -1, .nrcpts = -1, .uid = -1}, earlier;
-		struct key key;
-		facts_of_from_line(m, &f, &texts);
-		if (make_key(&key, host, qid)) {
-			if (recall(c, key.text, &earlier, buf, sizeof buf, now))
-				merge_facts(&f, &earlier);
-			f.text[KEY] = key.text;
-			remember(c, &f, now);
+			remember(c, &f, key.hash, now);
 			free_key(&key);
 		}
 	} else if (m->to_line) {
 		struct facts f;
-		if (recall_message(c, host, qid, &f, buf, sizeof buf, now)) {
+		if (recall_message(c, key_host, qid, &f, buf, sizeof buf, true, now)) {
 			enrich(tree, &f, m->postfix ? &postfix_paths : &sendmail_paths);
-			pthread_mutex_lock(&c->lock);
-			c->stats.correlated++;
-			pthread_mutex_unlock(&c->lock);
 			correlated = true;
 		}
 	}
 	if (related && action &&
 	    (!strcmp(action, "notified") || !strcmp(action, "cloned") || !strcmp(action, "forwarded")))
-		link_lines(c, host, qid, related, !strcmp(action, "cloned"), now);
+		link_lines(c, key_host, qid, related, !strcmp(action, "cloned"), now);
 	if (m->close_line)
-		forget(c, host, qid);
-	free(host_copy);
+		forget(c, key_host, qid);
 	return correlated;
 }

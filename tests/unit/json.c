@@ -57,5 +57,28 @@ int main(void)
 		json_is(t, expected, expected);
 	}
 	mn_tree_free(t);
+
+	/* The worst case reserved must count a number's digits: 60 numbers of 24 digits once
+	 * got 661 bytes reserved for 1,851 written. A fresh tree, so that no earlier line's
+	 * buffer hides a short reservation. */
+	static char keys[60][4];
+	static const char digits[] = "123456789012345678901234";
+	char expected[60 * 32 + 3], *e = expected;
+	t = mn_tree_new();
+	if (!t)
+		return 99;
+	*e++ = '{';
+	for (int i = 0; i < 60; i++) {
+		snprintf(keys[i], sizeof keys[i], "n%02d", i);
+		mn_tree_set_number(t, 0, mn_key(keys[i]), guarded_span(digits));
+		e += sprintf(e, "%s\"%s\":%s", i ? "," : "", keys[i], digits);
+	}
+	strcpy(e, "}");
+	json_is(t, expected, "60 numbers of 24 digits");
+	size_t len = 0;
+	bool written = mn_tree_json(t, &len) != NULL;
+	ok(written && len < t->text_capacity, "the text of 60 long numbers and its NUL (%zu bytes) fit the buffer reserved (%zu)",
+	   len + 1, t->text_capacity);
+	mn_tree_free(t);
 	return done_testing();
 }

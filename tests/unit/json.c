@@ -32,6 +32,22 @@ int main(void)
 	mn_tree_put_span(t, "s", guarded_span("q\"b\\s/ \x01\x1f\t\n\r"));
 	json_is(t, "{\"s\":\"q\\\"b\\\\s/ \\u0001\\u001f\\t\\n\\r\"}", "escapes");
 
+	/* strings of 1 to 17 bytes with one byte to escape at each place: the writer copies
+	 * plain strings in words that overlap at their end */
+	for (size_t len = 1; len <= 17; len++)
+		for (size_t at = 0; at <= len; at++) {
+			char value[18], expected[64], name[64];
+			memset(value, 'a', len), value[len] = '\0';
+			if (at < len)
+				value[at] = '"';
+			snprintf(expected, sizeof expected, "{\"s\":\"%.*s%s%s\"}", (int)(at < len ? at : len), value,
+				 at < len ? "\\\"" : "", at < len ? value + at + 1 : "");
+			snprintf(name, sizeof name, "%zu bytes, a quote at %zu", len, at);
+			mn_tree_reset(t);
+			mn_tree_put_span(t, "s", guarded_span(value));
+			json_is(t, expected, name);
+		}
+
 	mn_tree_reset(t);
 	mn_tree_put_span(t, "u", guarded_span("\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xa9"));
 	json_is(t, "{\"u\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xa9\"}", "valid UTF-8 is kept");

@@ -104,8 +104,9 @@ static char *put_rest(char *out, const unsigned char *p, size_t len, size_t i)
 }
 
 /* Nearly every value is plain ASCII: it is copied 8 bytes at a time, and its last bytes as
- * the 8 (or 4) that end it, overlapping what was copied; any other goes piece by piece. */
-static char *put_string(char *out, mn_span s)
+ * the 8 (or 4) that end it, overlapping what was copied; any other goes piece by piece.
+ * Inlined where every value and key goes through it (GCC would not: 1% of a line). */
+static inline __attribute__((always_inline)) char *put_string(char *out, mn_span s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
 	size_t len = s.len, i = 0;

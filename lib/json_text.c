@@ -214,7 +214,8 @@ static char *put_node(char *out, const struct mn_tree *t, const struct mn_node *
 			const struct mn_node *member = mn_tree_node(t, c);
 			if (object)
 				out = put_key(out, member);
-			out = put_node(out, t, member);
+			/* strings, most of the values, without a call */
+			out = member->kind == MN_NODE_STRING ? put_string(out, member->v.str) : put_node(out, t, member);
 			if ((c = member->next) != MN_NO_NODE)
 				*out++ = ',';
 		}

@@ -8,6 +8,41 @@
 #include "sendmail.h"
 
 #include <ctype.h>
+#include <stdint.h>
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether one of the 8 bytes of x is c (the classic zero-byte test of x ^ c...c: exact
+ * about whether, not about which). */
+static inline bool has_byte(uint64_t x, unsigned char c)
+{
+	uint64_t y = x ^ (ONES * c);
+	return ((y - ONES) & ~y & HIGHS) != 0;
+}
+
+/* The first of p's bytes (up to end) that can end or nest a value: ',' '<' '>'. Values run
+ * for dozens of bytes between them: skipped 8 at a time. */
+static const char *next_mark(const char *p, const char *end)
+{
+	uint64_t x;
+	while (end - p >= 8 && (memcpy(&x, p, 8), !(has_byte(x, ',') || has_byte(x, '<') || has_byte(x, '>'))))
+		p += 8;
+	while (p < end && *p != ',' && *p != '<' && *p != '>')
+		p++;
+	return p;
+}
+
+/* Just after the last '>' of [start, end), or start when there is none. */
+static const char *after_last_close(const char *start, const char *end)
+{
+	uint64_t x;
+	while (end - start >= 8 && (memcpy(&x, end - 8, 8), !has_byte(x, '>')))
+		end -= 8;
+	while (end > start && end[-1] != '>')
+		end--;
+	return end;
+}
 
 static bool is_key_char(char c)
 {
@@ -31,7 +66,7 @@ static size_t key_length_at(const char *p, const char *end)
 static const char *next_separator(const char *p, const char *end, const char *last_close)
 {
 	int angle = 0;
-	for (; p < end; p++) {
+	for (; (p = next_mark(p, end)) < end; p++) {
 		if (*p == '<' && p < last_close)
 			angle++;
 		else if (*p == '>' && angle > 0)
@@ -159,9 +194,7 @@ static bool has_room(const struct mn_sendmail_line *line, size_t max, mn_span ke
 static void split_pairs(struct mn_sendmail_line *line, const char *p, const char *end, size_t max)
 {
 	static const mn_span no_key = {"", 0};
-	const char *last_close = end;
-	while (last_close > p && last_close[-1] != '>')
-		last_close--;
+	const char *last_close = after_last_close(p, end);
 	while (p < end) {
 		size_t klen = key_length_at(p, end);
 		if (klen == 0 || !has_room(line, max, mn_span_make(p, klen))) { /* keep the rest, unsplit */

@@ -182,16 +182,12 @@ static mn_node_id find_child(struct mn_tree *t, mn_node_id parent, mn_span key, 
 	return c;
 }
 
-/* The child key of parent, of the given kind: created, or an existing one emptied if
- * replace is set or its kind differs (the value is replaced in its place). A key whose bit
- * is clear in the parent's mask is new: most are, and they are appended without a look. */
-static mn_node_id child(struct mn_tree *t, mn_node_id parent, mn_span key, const char *key_str, uint8_t kind,
-			bool replace)
+/* An existing member key of parent, made the given kind: emptied if replace is set or its
+ * kind differs (the value is replaced in its place); created when it is not there. */
+static mn_node_id __attribute__((noinline)) existing_child(struct mn_tree *t, mn_node_id parent, mn_span key,
+							   const char *key_str, uint8_t kind, bool replace, uint64_t bit)
 {
-	if (t->failed || t->nodes[parent].kind != MN_NODE_OBJECT)
-		return MN_NO_NODE;
-	uint64_t bit = key_bit(key);
-	mn_node_id id = t->nodes[parent].v.children.keys & bit ? find_child(t, parent, key, bit) : MN_NO_NODE;
+	mn_node_id id = find_child(t, parent, key, bit);
 	if (!id)
 		return new_node(t, parent, key, key_str, kind, bit);
 	struct mn_node *n = &t->nodes[id];
@@ -202,6 +198,19 @@ static mn_node_id child(struct mn_tree *t, mn_node_id parent, mn_span key, const
 		n->v.children.found = MN_NO_NODE;
 	}
 	return id;
+}
+
+/* The child key of parent, of the given kind (see existing_child). A key whose bit is clear
+ * in the parent's mask is new: most are, and they are appended without a look. */
+static inline mn_node_id child(struct mn_tree *t, mn_node_id parent, mn_span key, const char *key_str, uint8_t kind,
+			       bool replace)
+{
+	if (t->failed || t->nodes[parent].kind != MN_NODE_OBJECT)
+		return MN_NO_NODE;
+	uint64_t bit = key_bit(key);
+	if (t->nodes[parent].v.children.keys & bit)
+		return existing_child(t, parent, key, key_str, kind, replace, bit);
+	return new_node(t, parent, key, key_str, kind, bit);
 }
 
 mn_node_id mn_tree_add(struct mn_tree *t, mn_node_id parent, struct mn_key key, enum mn_node_kind kind)
@@ -417,39 +426,49 @@ bool mn_tree_get_int(const struct mn_tree *t, const char *path, int64_t *value)
 
 /* ---- common fields ------------------------------------------------------------------------ */
 
+#define WORD(text) {text, sizeof text - 1}
 static const struct {
-	const char *action, *category, *category2, *type, *type2;
+	const char *action;
+	mn_span category[2], type[2]; /* an empty second word: none */
 } categorisation[] = {
-	{"rejected", "email", "network", "denied", NULL},
-	{"connection-opened", "network", NULL, "connection", "start"},
-	{"connection-closed", "network", NULL, "connection", "end"},
-	{"connection-rejected", "network", NULL, "connection", "denied"},
-	{"connection-failed", "network", NULL, "connection", "error"},
-	{"bad-command", "network", NULL, "protocol", NULL},
-	{"etrn", "network", NULL, "protocol", NULL},
-	{"tls", "network", NULL, "protocol", NULL},
-	{"auth", "authentication", NULL, "info", NULL},
-	{"error", "email", NULL, "error", NULL},
+	{"rejected", {WORD("email"), WORD("network")}, {WORD("denied")}},
+	{"connection-opened", {WORD("network")}, {WORD("connection"), WORD("start")}},
+	{"connection-closed", {WORD("network")}, {WORD("connection"), WORD("end")}},
+	{"connection-rejected", {WORD("network")}, {WORD("connection"), WORD("denied")}},
+	{"connection-failed", {WORD("network")}, {WORD("connection"), WORD("error")}},
+	{"bad-command", {WORD("network")}, {WORD("protocol")}},
+	{"etrn", {WORD("network")}, {WORD("protocol")}},
+	{"tls", {WORD("network")}, {WORD("protocol")}},
+	{"auth", {WORD("authentication")}, {WORD("info")}},
+	{"error", {WORD("email")}, {WORD("error")}},
 };
+static const mn_span other_category[2] = {WORD("email")}, other_type[2] = {WORD("info")};
+#undef WORD
+
+/* The array member key of parent (created), and one or two words appended to it. */
+static void append_words(struct mn_tree *t, mn_node_id parent, struct mn_key key, const mn_span words[2])
+{
+	mn_node_id array = child(t, parent, key.name, key.literal, MN_NODE_ARRAY, false);
+	for (size_t i = 0; array && i < 2 && words[i].len; i++) {
+		mn_node_id item = new_item(t, array, MN_NODE_STRING);
+		if (item)
+			t->nodes[item].v.str = words[i];
+	}
+}
 
 void mn_tree_put_event(struct mn_tree *t, const char *action, const char *outcome)
 {
-	const char *category = "email", *category2 = NULL, *type = "info", *type2 = NULL;
+	const mn_span *category = other_category, *type = other_type;
 	for (size_t i = 0; i < sizeof categorisation / sizeof categorisation[0]; i++)
 		if (action[0] == categorisation[i].action[0] && strcmp(action, categorisation[i].action) == 0) {
-			category = categorisation[i].category, category2 = categorisation[i].category2;
-			type = categorisation[i].type, type2 = categorisation[i].type2;
+			category = categorisation[i].category, type = categorisation[i].type;
 			break;
 		}
-	mn_node_id event = mn_tree_object(t, "event");
+	mn_node_id event = child(t, 0, mn_span_make("event", 5), "event", MN_NODE_OBJECT, false);
 	mn_tree_set_span(t, event, mn_key("action"), mn_span_make(action, strlen(action)));
 	mn_tree_set_span(t, event, mn_key("outcome"), mn_span_make(outcome, strlen(outcome)));
-	mn_tree_append_at(t, event, mn_key("category"), mn_span_make(category, strlen(category)));
-	if (category2)
-		mn_tree_append_at(t, event, mn_key("category"), mn_span_make(category2, strlen(category2)));
-	mn_tree_append_at(t, event, mn_key("type"), mn_span_make(type, strlen(type)));
-	if (type2)
-		mn_tree_append_at(t, event, mn_key("type"), mn_span_make(type2, strlen(type2)));
+	append_words(t, event, mn_key("category"), category);
+	append_words(t, event, mn_key("type"), type);
 }
 
 void mn_tree_add_unparsed(struct mn_tree *t, mn_span text)

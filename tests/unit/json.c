@@ -46,6 +46,22 @@ int main(void)
 	mn_tree_put_span(t, "s", guarded_span("q\"b\\s/ \x01\x1f\t\n\r"));
 	json_is(t, "{\"s\":\"q\\\"b\\\\s/ \\u0001\\u001f\\t\\n\\r\"}", "escapes");
 
+	/* strings of 1 to 17 bytes with one byte to escape at each place: the writer copies
+	 * plain strings in words that overlap at their end */
+	for (size_t len = 1; len <= 17; len++)
+		for (size_t at = 0; at <= len; at++) {
+			char value[18], expected[64], name[64];
+			memset(value, 'a', len), value[len] = '\0';
+			if (at < len)
+				value[at] = '"';
+			snprintf(expected, sizeof expected, "{\"s\":\"%.*s%s%s\"}", (int)(at < len ? at : len), value,
+				 at < len ? "\\\"" : "", at < len ? value + at + 1 : "");
+			snprintf(name, sizeof name, "%zu bytes, a quote at %zu", len, at);
+			mn_tree_reset(t);
+			mn_tree_put_span(t, "s", guarded_span(value));
+			json_is(t, expected, name);
+		}
+
 	mn_tree_reset(t);
 	mn_tree_put_span(t, "u", guarded_span("\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xa9"));
 	json_is(t, "{\"u\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xa9\"}", "valid UTF-8 is kept");
@@ -75,6 +91,29 @@ int main(void)
 		snprintf(expected, sizeof expected, "{\"d\":%s}", doubles[i].text);
 		json_is(t, expected, expected);
 	}
+	mn_tree_free(t);
+
+	/* The worst case reserved must count a number's digits: 60 numbers of 24 digits once
+	 * got 661 bytes reserved for 1,851 written. A fresh tree, so that no earlier line's
+	 * buffer hides a short reservation. */
+	static char keys[60][4];
+	static const char digits[] = "123456789012345678901234";
+	char expected[60 * 32 + 3], *e = expected;
+	t = mn_tree_new();
+	if (!t)
+		return 99;
+	*e++ = '{';
+	for (int i = 0; i < 60; i++) {
+		snprintf(keys[i], sizeof keys[i], "n%02d", i);
+		mn_tree_set_number(t, 0, mn_key(keys[i]), guarded_span(digits));
+		e += sprintf(e, "%s\"%s\":%s", i ? "," : "", keys[i], digits);
+	}
+	strcpy(e, "}");
+	json_is(t, expected, "60 numbers of 24 digits");
+	size_t len = 0;
+	bool written = mn_tree_json(t, &len) != NULL;
+	ok(written && len < t->text_capacity, "the text of 60 long numbers and its NUL (%zu bytes) fit the buffer reserved (%zu)",
+	   len + 1, t->text_capacity);
 	mn_tree_free(t);
 	return done_testing();
 }

@@ -816,17 +816,6 @@ finalize_it:
 	RETiRet;
 }
 
-/* Room for a whole tree's text when rsyslog renders it (%$!mail%): libfastjson's print
- * buffers start at 32 bytes and double, five reallocations for the ~900 bytes of a tree,
- * 1,200 of a message's ~75,000 instructions. The setting is libfastjson's, for the whole
- * process: any value rsyslog renders gets a 1 KiB buffer, freed with the value. */
-#define TREE_TEXT_ROOM 1024
-static void
-reserveForTreeText(void)
-{
-	fjson_global_set_printbuf_initial_size(TREE_TEXT_ROOM);
-}
-
 BEGINnewActInst
 	struct cnfparamvals *pvals;
 	char *variableName = NULL;
@@ -906,8 +895,6 @@ CODESTARTnewActInst
 		CHKmalloc(pData->options.correlator);
 	}
 	CHKiRet(setupStats(pData));
-	if(!pData->outputText)
-		reserveForTreeText();
 CODE_STD_FINALIZERnewActInst
 	free(variableName);
 	cnfparamvalsDestruct(pvals, &actpblk);

@@ -8,6 +8,7 @@ EXTRA_DIST += \
 	tests/storage/es_receiver.py \
 	tests/storage/es_setup.sh \
 	tests/storage/hostile.py \
+	tests/storage/hostile_outbox.py \
 	tests/storage/pg_server.sh \
 	tests/storage/pg_rate.sh \
 	tests/storage/es_rate.sh \

@@ -106,7 +106,7 @@ conninfo=$(sed -n 's/.*conninfo="\(postgresql:[^"]*\)".*/\1/p' "$srcdir/doc/post
 [ -n "$conninfo" ] || fail "README.md gives no conninfo URI"
 # the README's URI, for this server: its password, and the socket in the test's directory
 conninfo=$(printf '%s' "$conninfo" | sed -e "s|:PASSWORD@db.example.net/mail?sslmode=verify-full|:$rsyslog_password@/$rsyslog_db?host=$pg_dir|")
-shipped_conf "$shipped" 10 \
+shipped_conf "$shipped" 11 \
 	-e "s|server=\"localhost\" port=\"5432\" .*|conninfo=\"$conninfo\"|" \
 	-e "/db=\"$rsyslog_db\" uid=/d"
 sql -d "$rsyslog_db" -c "ALTER DATABASE $rsyslog_db SET standard_conforming_strings = off"

@@ -12,6 +12,7 @@ EXTRA_DIST += \
 	tests/storage/pg_server.sh \
 	tests/storage/pg_rate.sh \
 	tests/storage/es_rate.sh \
+	tests/storage/outbox_rate.sh \
 	tests/storage/pg_scenario.py \
 	tests/storage/storage_check.py \
 	doc/elasticsearch/README.md \

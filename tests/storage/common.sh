@@ -199,14 +199,17 @@ replay_outbox_all_stored() {
 }
 
 # replay_hostile_outbox KIND REPLAY COUNT READ FAILED: the outbox of hostile_outbox.py KIND
-# (es or pg) replayed by REPLAY: READ records, FAILED of them failed, one stored (COUNT, a
-# command printing how many documents or rows are stored, grows by one).
+# (es or pg), the file of 2026-01-01 00h, replayed by REPLAY: outside the hours asked for,
+# nothing read; within, READ records, FAILED of them failed, one stored (COUNT, a command
+# printing how many documents or rows are stored, grows by one).
 replay_hostile_outbox() {
 	local before
 	mkdir "$TEST_DIR/hostile-outbox"
 	"$PYTHON3" "$STORAGE_DIR/hostile_outbox.py" "$1" "$TEST_DIR/hostile-outbox/$1-2026-01-01-00.jsonl"
 	before=$($3)
-	"$2" "$TEST_DIR/hostile-outbox"
+	"$2" --since 2026-01-01-01 "$TEST_DIR/hostile-outbox"
+	expect_replay 0 0 0 0
+	"$2" --since 2025-12-31-23 --until 2026-01-01-00 "$TEST_DIR/hostile-outbox"
 	expect_replay "$4" 0 1 "$5"
 	[ "$($3)" -eq $((before + 1)) ] || fail "the hostile outbox: $(($($3) - before)) stored, expected 1"
 }

@@ -3,7 +3,7 @@
 # exactly what `make dist` ships) against this build's rsyslog source tree, then checked
 # by lintian (an error fails). Included from the top-level Makefile.am.
 
-dist_man_MANS = doc/mailnorm.1
+dist_man_MANS = doc/mailnorm.1 doc/mailnorm-replay.1
 EXTRA_DIST += README.md doc/configuration.md doc/fields.md doc/performance.md \
 	doc/rulebases.md \
 	debian/changelog debian/control debian/copyright debian/rules debian/source/format \

@@ -125,10 +125,13 @@ CREATE TABLE mail_event_failed (
 -- column is taken out of the module's tree (an absent field is NULL). Should the row fail
 -- anyway (a constraint or trigger added later, a full tablespace), the line goes to
 -- mail_event_failed with the error instead: ompgsql 8.2302 would drop a statement that
--- fails twice and count it nowhere.
+-- fails twice and count it nowhere. It says what it did, for mailnorm-replay (which sends
+-- the outbox again): 'stored', 'already stored' (a row with this line_id exists) or
+-- 'failed: ' and the error (rsyslog ignores it). A database made with the schema.sql of
+-- before: DROP FUNCTION mail_store(text, text, text, text, text, text, text), then this.
 CREATE FUNCTION mail_store(line_tree text, line_uuid text, reported_time text,
                            received_time text, syslog_host text, syslog_program text,
-                           line_message text) RETURNS void
+                           line_message text) RETURNS text
     LANGUAGE plpgsql AS $$
 DECLARE
     t jsonb;
@@ -164,8 +167,10 @@ BEGIN
         t #>> '{sun_mta,channel,source}', t #>> '{sun_mta,channel,destination}',
         line_message, t)
     ON CONFLICT DO NOTHING;
+    RETURN CASE WHEN FOUND THEN 'stored' ELSE 'already stored' END;
 EXCEPTION WHEN others THEN
     INSERT INTO mail_event_failed (error, line_id, received_at, host, program, message, tree)
     VALUES (SQLSTATE || ': ' || SQLERRM, line_uuid, received_time, syslog_host, syslog_program,
             line_message, line_tree);
+    RETURN 'failed: ' || SQLSTATE || ': ' || SQLERRM;
 END $$;

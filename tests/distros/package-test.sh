@@ -49,7 +49,7 @@ dpkg -L "$package" >"$work/package.files"
 # --- the files are where they belong ---------------------------------------------------------
 moddir=$(dirname "$(dpkg -L rsyslog | grep -m1 '/rsyslog/imfile\.so$')")
 [ -f "$moddir/mmmailnorm.so" ] || fail "no mmmailnorm.so in rsyslog's module directory $moddir"
-for file in /usr/bin/mailnorm /usr/share/man/man1/mailnorm.1.gz \
+for file in /usr/bin/mailnorm /usr/bin/mailnorm-replay /usr/share/man/man1/mailnorm.1.gz \
 	/usr/share/rsyslog-mailnorm/rulebases/sendmail.rulebase \
 	/usr/share/doc/"$package"/copyright /usr/share/doc/"$package"/README.md.gz \
 	/usr/share/doc/"$package"/examples/elasticsearch/rsyslog.conf \
@@ -58,6 +58,10 @@ for file in /usr/bin/mailnorm /usr/share/man/man1/mailnorm.1.gz \
 done
 echo 'k9LE1v98001811: from=<a@b>, size=1' | mailnorm | grep -q '"local_id":"k9LE1v98001811"' ||
 	fail "mailnorm did not normalize a sendmail line"
+# the outbox's replay command runs with what the package depends on (python3): an empty outbox
+mkdir "$work/outbox"
+mailnorm-replay elasticsearch --url http://127.0.0.1:9 "$work/outbox" | grep -q '^records read: 0$' ||
+	fail "mailnorm-replay did not run"
 
 # --- rsyslogd loads the module by name and normalizes the golden lines ------------------------
 golden=("$tests"/tests/golden/sendmail/*.txt "$tests"/tests/golden/sun_mta/*.txt)

@@ -125,7 +125,8 @@ send_tcp_port() {
 
 # shipped_conf SHIPPED COUNT [SED_EXPRESSION...]: SHIPPED as the test runs it, in
 # $TEST_DIR/rsyslog.conf: the built module, the test's work directory ($TEST_DIR/spool),
-# input files ($TEST_DIR/maillog, $TEST_DIR/mail.log_current), the file of cut lines
+# input files ($TEST_DIR/maillog, $TEST_DIR/mail.log_current), the outbox
+# ($TEST_DIR/spool/mail-outbox/), the file of cut lines
 # ($TEST_DIR/cut-lines.log) and ports ($tcp_port,
 # $udp_port), and what the sed expressions substitute. Fails unless exactly COUNT lines
 # changed (the shipped file changed: the test must follow) and none of the shipped file's
@@ -137,6 +138,7 @@ shipped_conf() {
 	sed -e "s|module(load=\"mmmailnorm\")|module(load=\"$MMMAILNORM\")|" \
 		-e "s|\"/var/spool/rsyslog\"|\"$TEST_DIR/spool\"|g" \
 		-e "s|file=\"/var/log/mail.log\"|file=\"$TEST_DIR/maillog\"|" \
+		-e "s|/var/spool/rsyslog/mail-outbox/|$TEST_DIR/spool/mail-outbox/|" \
 		-e "s|file=\"/var/log/mail-cut-lines.log\"|file=\"$TEST_DIR/cut-lines.log\"|" \
 		-e "s|file=\"/opt/sun/comms/messaging64/log/mail.log_current\"|file=\"$TEST_DIR/mail.log_current\"|" \
 		-e "/type=\"imtcp\"/s|port=\"514\"|port=\"$tcp_port\"|" \
@@ -168,4 +170,46 @@ rate() {
 	stop_rsyslogd
 	echo "RATE $shipped: $n lines in $(echo "$t1 - $t0" | bc) s: $(echo "$n / ($t1 - $t0)" | bc)/s," \
 		"rsyslogd CPU $(echo "scale=1; $cpu * 1000000 / $(getconf CLK_TCK) / $n" | bc) µs per line"
+}
+
+# replay ARGS...: src/mailnorm-replay ARGS (the outbox sent again); its output in
+# $TEST_DIR/replay.out, its exit status in replay_status.
+replay() {
+	replay_status=0
+	"$PYTHON3" "$srcdir/src/mailnorm-replay" "$@" >"$TEST_DIR/replay.out" 2>&1 || replay_status=$?
+}
+
+# expect_replay READ ALREADY STORED FAILED: the counts the last replay printed (records
+# read, already stored, stored now, failed), and its exit status 1 exactly when one failed.
+expect_replay() {
+	local got want="$1 $2 $3 $4 "
+	got=$(sed -n -e 's/^records read: //p' -e 's/^already stored: //p' -e 's/^stored now: //p' \
+		-e 's/^failed: //p' "$TEST_DIR/replay.out" | tr '\n' ' ')
+	[ "$got" = "$want" ] ||
+		fail "the replay counted (read, already stored, stored now, failed) $got, expected $want: $(cat "$TEST_DIR/replay.out")"
+	[ "$replay_status" -eq $(($4 > 0 ? 1 : 0)) ] || fail "the replay exited with $replay_status: $(cat "$TEST_DIR/replay.out")"
+}
+
+# replay_outbox_all_stored REPLAY N: REPLAY (a function running replay over the outbox)
+# reads N records and finds every one stored already.
+replay_outbox_all_stored() {
+	"$1" "$outbox"
+	expect_replay "$2" "$2" 0 0
+	echo "PASS: nothing lost: the replay of the outbox found all $2 stored already"
+}
+
+# replay_hostile_outbox KIND REPLAY COUNT READ FAILED: the outbox of hostile_outbox.py KIND
+# (es or pg), the file of 2026-01-01 00h, replayed by REPLAY: outside the hours asked for,
+# nothing read; within, READ records, FAILED of them failed, one stored (COUNT, a command
+# printing how many documents or rows are stored, grows by one).
+replay_hostile_outbox() {
+	local before
+	mkdir "$TEST_DIR/hostile-outbox"
+	"$PYTHON3" "$STORAGE_DIR/hostile_outbox.py" "$1" "$TEST_DIR/hostile-outbox/$1-2026-01-01-00.jsonl"
+	before=$($3)
+	"$2" --since 2026-01-01-01 "$TEST_DIR/hostile-outbox"
+	expect_replay 0 0 0 0
+	"$2" --since 2025-12-31-23 --until 2026-01-01-00 "$TEST_DIR/hostile-outbox"
+	expect_replay "$4" 0 1 "$5"
+	[ "$($3)" -eq $((before + 1)) ] || fail "the hostile outbox: $(($($3) - before)) stored, expected 1"
 }

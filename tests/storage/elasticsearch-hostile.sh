@@ -16,7 +16,8 @@
 # not sent whole; every action line is a create with rsyslog's uuid as _id; every
 # document fits the mapping (no new field, no type change, and the index stays under
 # Elasticsearch's limit of 1000 fields: with sendmail.* dynamic, the 840 unknown keys made
-# 1060); each cut line is in the file of cut lines.
+# 1060); each cut line is in the file of cut lines. Last, the outbox is replayed: each
+# line's record there is valid and names the document stored (all already stored).
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 . "$srcdir/tests/storage/common.sh"
 
@@ -129,3 +130,11 @@ grep -q 'Malformed action' "$TEST_DIR/es.log" && fail "a request had a malformed
 	fail "expected the 2 lines over 64 KiB in the file of cut lines, it has $(line_count "$TEST_DIR/cut-lines.log")"
 grep -q qC "$TEST_DIR/cut-lines.log" || fail "the file of cut lines does not hold them"
 echo "PASS: 2 requests refused whole and 1 answer lost: every line in one document after the errorFile was sent again; 2 cut lines in their file"
+
+# The outbox: every hostile line's record is one the replay takes, with the stored
+# document's index and _id.
+documents=$(line_count "$TEST_DIR/bulk.jsonl")
+ES_PASSWORD=$es_password replay elasticsearch --url "https://127.0.0.1:$es_port" \
+	--cacert "$TEST_DIR/ca.crt" --user "$es_user" "$TEST_DIR/spool/mail-outbox"
+expect_replay "$documents" "$documents" 0 0
+echo "PASS: the outbox of the hostile lines replayed: $documents records, every one stored already"

@@ -3,7 +3,7 @@
 #   srcdir=. MMMAILNORM=... tests/storage/es_rate.sh CONF N
 # N sendmail lines over TCP through CONF to tests/storage/es_receiver.py; prints documents/s
 # from the first line sent to the last document stored, and rsyslogd's CPU time per line
-# (ES_SUBSTITUTED_LINES: see shipped_conf, 10 before the cut-lines file).
+# (ES_SUBSTITUTED_LINES: see shipped_conf, 10 before the cut-lines file, 12 before the outbox).
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 . "$srcdir/tests/storage/common.sh"
 shipped=$(realpath "$1")

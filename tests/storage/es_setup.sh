@@ -24,7 +24,7 @@ tcp_port=$(free_port tcp)
 udp_port=$(free_port udp)
 : >"$TEST_DIR/maillog"
 : >"$TEST_DIR/mail.log_current"
-shipped_conf "$shipped" "${ES_SUBSTITUTED_LINES:-12}" \
+shipped_conf "$shipped" "${ES_SUBSTITUTED_LINES:-13}" \
 	-e "s|\"/etc/elasticsearch/certs/http_ca.crt\"|\"$TEST_DIR/ca.crt\"|" \
 	-e "s|errorFile=\"/var/log/mail-elasticsearch-errors.json\"|errorFile=\"$TEST_DIR/es-errors.json\"|" \
 	-e "s|server=\[\"localhost\"\] serverport=\"9200\"|server=[\"127.0.0.1\"] serverport=\"$es_port\"|"

@@ -8,9 +8,11 @@ EXTRA_DIST += \
 	tests/storage/es_receiver.py \
 	tests/storage/es_setup.sh \
 	tests/storage/hostile.py \
+	tests/storage/hostile_outbox.py \
 	tests/storage/pg_server.sh \
 	tests/storage/pg_rate.sh \
 	tests/storage/es_rate.sh \
+	tests/storage/outbox_rate.sh \
 	tests/storage/pg_scenario.py \
 	tests/storage/storage_check.py \
 	doc/elasticsearch/README.md \

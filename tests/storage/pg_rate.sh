@@ -4,7 +4,7 @@
 # CONF: an rsyslog.conf with its schema.sql beside it; N sendmail lines over TCP into a
 # private PostgreSQL server (PG_SERVER_OPTIONS=" " for fsync on); prints rows/s from the
 # first line sent to the last row stored, and rsyslogd's CPU time per line
-# (PG_SUBSTITUTED_LINES: see shipped_conf, 8 before the cut-lines file).
+# (PG_SUBSTITUTED_LINES: see shipped_conf, 8 before the cut-lines file, 10 before the outbox).
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 . "$srcdir/tests/storage/common.sh"
 shipped=$(realpath "$1")

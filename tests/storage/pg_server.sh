@@ -78,6 +78,6 @@ tcp_port=$(free_port tcp)
 udp_port=$(free_port udp)
 : >"$TEST_DIR/maillog"
 : >"$TEST_DIR/mail.log_current"
-shipped_conf "$shipped" "${PG_SUBSTITUTED_LINES:-10}" \
+shipped_conf "$shipped" "${PG_SUBSTITUTED_LINES:-11}" \
 	-e "s|server=\"localhost\" port=\"5432\"|server=\"$pg_dir\" port=\"5432\"|"
 export TZ=UTC

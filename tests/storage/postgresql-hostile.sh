@@ -8,7 +8,8 @@
 #    backslashes, lines over 64 KiB shaped to make forged lines of their pieces) among
 #    ordinary lines, over TCP, UDP and imfile. Every line is a recognised sendmail line:
 #    every queue id must be in the table exactly once, and the table must hold nothing
-#    else (no qF, qC row); the cut lines are in the file of cut lines.
+#    else (no qF, qC row); the cut lines are in the file of cut lines. The outbox, replayed,
+#    has a valid record of each, all stored already.
 # 2. 20,000 lines, and the server terminates rsyslog's session three times while they
 #    drain: every line still has its row.
 # 3. The conninfo= form README.md gives for TLS (it passes rsyslogd -N1), against a
@@ -58,6 +59,14 @@ fi
 [ "$(line_count "$TEST_DIR/cut-lines.log")" -eq 2 ] ||
 	fail "expected the 2 lines over 64 KiB in the file of cut lines, it has $(line_count "$TEST_DIR/cut-lines.log")"
 echo "PASS: $lines lines ($(line_count "$TEST_DIR/hostile/hostile") hostile) over TCP, UDP and imfile -> $(rows) rows, one per line; 2 cut lines in their file"
+# The outbox: every hostile line's record is one the replay takes, with the stored row's
+# line_id (all already stored; the outbox is flushed every second).
+sleep 2
+stored=$(rows)
+replay postgresql --dbname "host=$pg_dir port=5432 dbname=$rsyslog_db user=$rsyslog_user password=$rsyslog_password" \
+	"$TEST_DIR/spool/mail-outbox"
+expect_replay "$stored" "$stored" 0 0
+echo "PASS: the outbox of the hostile lines replayed: $stored records, every one stored already"
 
 # A line's own impossible time: logged_at is the receive time, and time_invalid says so;
 # Feb 29 of a leap year is kept. "Feb 29" without a year: rsyslog takes the current year.
@@ -106,7 +115,7 @@ conninfo=$(sed -n 's/.*conninfo="\(postgresql:[^"]*\)".*/\1/p' "$srcdir/doc/post
 [ -n "$conninfo" ] || fail "README.md gives no conninfo URI"
 # the README's URI, for this server: its password, and the socket in the test's directory
 conninfo=$(printf '%s' "$conninfo" | sed -e "s|:PASSWORD@db.example.net/mail?sslmode=verify-full|:$rsyslog_password@/$rsyslog_db?host=$pg_dir|")
-shipped_conf "$shipped" 10 \
+shipped_conf "$shipped" 11 \
 	-e "s|server=\"localhost\" port=\"5432\" .*|conninfo=\"$conninfo\"|" \
 	-e "/db=\"$rsyslog_db\" uid=/d"
 sql -d "$rsyslog_db" -c "ALTER DATABASE $rsyslog_db SET standard_conforming_strings = off"

@@ -27,11 +27,9 @@ cache_full() {
 }
 
 start_rsyslogd
-send_tcp "$TEST_DIR/first"
-wait_for_lines "$TEST_DIR/output" $((5 * max))
+send_tcp_in_chunks "$TEST_DIR/first" "$TEST_DIR/output"
 rss_half=$(rss_kib)
-send_tcp "$TEST_DIR/second"
-wait_for_lines "$TEST_DIR/output" $((10 * max))
+send_tcp_in_chunks "$TEST_DIR/second" "$TEST_DIR/output"
 rss_end=$(rss_kib)
 wait_for "impstats to show $max entries and $((9 * max)) evictions (last: $(grep pressure "$TEST_DIR/stats" 2>/dev/null | tail -1))" cache_full
 stop_rsyslogd

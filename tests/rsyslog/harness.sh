@@ -151,6 +151,22 @@ send_tcp() {
 	exec 3>&-
 }
 
+# send_tcp_in_chunks FILE OUTPUT: sends FILE in chunks of 5,000 lines, each waited for
+# until OUTPUT has a line for it: the queue's backlog, whose peak depends on how busy the
+# machine is, never exceeds a chunk, so that an RSS compared after it is the module's and
+# the workers', not a backlog's. OUTPUT gets one line per line sent.
+send_tcp_in_chunks() {
+	local file=$1 output=$2 part expected
+	expected=$(line_count "$output")
+	split -l 5000 -d -a 5 "$file" "$TEST_DIR/chunk."
+	for part in "$TEST_DIR"/chunk.*; do
+		send_tcp "$part"
+		expected=$((expected + $(line_count "$part")))
+		rm -f "$part"
+		wait_for_lines "$output" "$expected"
+	done
+}
+
 # rsyslogd's resident memory now, in KiB.
 rss_kib() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$RSYSLOGD_PID/status"

@@ -49,21 +49,13 @@ ruleset(name="mail" queue.type="LinkedList" queue.size="100000" queue.workerThre
 }
 CONF
 
-# Sent in chunks, each waited for: the queue's backlog (messages waiting in memory, whose
-# peak depends on how busy the machine is) never exceeds a chunk, so that the RSS compared
-# is the module's and the workers', not that of a longer backlog in one half.
-chunk=5000
-split -l "$chunk" -d -a 4 "$TEST_DIR/input" "$TEST_DIR/chunk."
 start_rsyslogd
+head -n "$warmup" "$TEST_DIR/input" >"$TEST_DIR/warmup"
+tail -n +$((warmup + 1)) "$TEST_DIR/input" >"$TEST_DIR/rest"
 start=$SECONDS
-sent=0
-for part in "$TEST_DIR"/chunk.*; do
-	send_tcp "$part"
-	sent=$((sent + $(wc -l <"$part")))
-	rm -f "$part"
-	wait_for_lines "$TEST_DIR/output" "$sent"
-	[ -n "${rss_warm:-}" ] || [ "$sent" -lt "$warmup" ] || rss_warm=$(rss_kib)
-done
+send_tcp_in_chunks "$TEST_DIR/warmup" "$TEST_DIR/output"
+rss_warm=$(rss_kib)
+send_tcp_in_chunks "$TEST_DIR/rest" "$TEST_DIR/output"
 rss_end=$(rss_kib)
 elapsed=$((SECONDS - start))
 stop_rsyslogd

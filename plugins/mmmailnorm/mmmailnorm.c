@@ -572,44 +572,40 @@ finalize_it:
 	RETiRet;
 }
 
+/* A parameter of two words: the first is the default, the second sets the flag. */
+struct twoWords {
+	const char *param;
+	const char *word[2];
+	const char *meaning[2];
+};
+
 /* output="tree" (the default) or "text": the JSON as one string, for configurations that
  * only ship it (omfile, omelasticsearch): rsyslog then handles one value, not a tree. */
-static rsRetVal
-setOutput(instanceData *const pData, es_str_t *const param)
-{
-	DEFiRet;
-	char *const output = es_str2cstr(param, NULL);
-	CHKmalloc(output);
-	if(!strcmp(output, "tree") || !strcmp(output, "text")) {
-		pData->outputText = !strcmp(output, "text");
-	} else {
-		parser_errmsg("mmmailnorm: invalid output '%s': use \"tree\" (the default: JSON "
-			"properties) or \"text\" (the JSON as one string in the container)", output);
-		iRet = RS_RET_INVALID_PARAMS;
-	}
-	free(output);
-finalize_it:
-	RETiRet;
-}
+static const struct twoWords outputWords = { "output", { "tree", "text" },
+	{ "the default: JSON properties", "the JSON as one string in the container" } };
 
 /* document="none" (the default: the module's fields only) or "ecs": the tree completed
  * into the document the shipped storage configurations store (@timestamp, message, log.*,
  * host.name), which they used to complete in RainerScript. */
+static const struct twoWords documentWords = { "document", { "none", "ecs" },
+	{ "the default: the module's fields", "completed with @timestamp, message, log.* and "
+		"host.name, as doc/elasticsearch and doc/postgresql store it" } };
+
 static rsRetVal
-setDocument(instanceData *const pData, es_str_t *const param)
+setTwoWords(sbool *const flag, const struct twoWords *const words, es_str_t *const param)
 {
 	DEFiRet;
-	char *const document = es_str2cstr(param, NULL);
-	CHKmalloc(document);
-	if(!strcmp(document, "none") || !strcmp(document, "ecs")) {
-		pData->documentEcs = !strcmp(document, "ecs");
+	char *const given = es_str2cstr(param, NULL);
+	CHKmalloc(given);
+	if(!strcmp(given, words->word[0]) || !strcmp(given, words->word[1])) {
+		*flag = !strcmp(given, words->word[1]);
 	} else {
-		parser_errmsg("mmmailnorm: invalid document '%s': use \"none\" (the default: the "
-			"module's fields) or \"ecs\" (completed with @timestamp, message, log.* and "
-			"host.name, as doc/elasticsearch and doc/postgresql store it)", document);
+		parser_errmsg("mmmailnorm: invalid %s '%s': use \"%s\" (%s) or \"%s\" (%s)",
+			words->param, given, words->word[0], words->meaning[0], words->word[1],
+			words->meaning[1]);
 		iRet = RS_RET_INVALID_PARAMS;
 	}
-	free(document);
+	free(given);
 finalize_it:
 	RETiRet;
 }
@@ -863,9 +859,9 @@ CODESTARTnewActInst
 		} else if(!strcmp(param, "statsname")) {
 			CHKmalloc(pData->statsName = (uchar *)es_str2cstr(pvals[i].val.d.estr, NULL));
 		} else if(!strcmp(param, "output")) {
-			CHKiRet(setOutput(pData, pvals[i].val.d.estr));
+			CHKiRet(setTwoWords(&pData->outputText, &outputWords, pvals[i].val.d.estr));
 		} else if(!strcmp(param, "document")) {
-			CHKiRet(setDocument(pData, pvals[i].val.d.estr));
+			CHKiRet(setTwoWords(&pData->documentEcs, &documentWords, pvals[i].val.d.estr));
 		} else if(!strcmp(param, "routing")) {
 			CHKiRet(setVariable(&pData->routing, "routing", pvals[i].val.d.estr));
 		} else {

@@ -70,12 +70,12 @@ rejects 'variable="nosuchproperty"' "invalid property 'nosuchproperty'"
 rejects 'useRawMsg="maybe"' "parameter 'userawmsg' must be \"on\" or \"off\""
 accepts 'output="tree"'
 accepts 'output="text" container="$.json"'
-rejects 'output="xml"' "mmmailnorm: invalid output 'xml'"
+rejects 'output="xml"' "mmmailnorm: invalid output 'xml': use \"tree\" (the default: JSON properties) or \"text\" (the JSON as one string in the container)"
 rejects 'output="text" container="$!"' "mmmailnorm: output=\"text\" needs a named container"
 accepts 'document="none"'
 accepts 'document="ecs" output="text" routing="$.mail"'
 accepts 'document="ecs" routing="$!route"'
-rejects 'document="elastic"' "mmmailnorm: invalid document 'elastic'"
+rejects 'document="elastic"' "mmmailnorm: invalid document 'elastic': use \"none\" (the default: the module's fields) or \"ecs\" (completed with @timestamp, message, log.* and host.name, as doc/elasticsearch and doc/postgresql store it)"
 rejects 'routing="$."' "mmmailnorm: routing needs a named variable of its own such as '\$.mail', not '\$.'"
 rejects 'routing="$!mail"' "mmmailnorm: routing needs a named variable of its own such as '\$.mail', not '\$!mail' (the container is '\$!mail')"
 rejects 'routing="$.a!!b"' "mmmailnorm: invalid routing '\$.a!!b'"

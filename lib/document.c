@@ -97,6 +97,14 @@ static bool printable(const char *text, size_t max)
 	return n > 0;
 }
 
+/* A time that begins with a date in digits, "YYYY-MM-DD". */
+static bool date_prefix(mn_span time)
+{
+	const char *p = time.p;
+	return time.len >= 10 && number(p, 4) >= 0 && p[4] == '-' && number(p + 5, 2) >= 0 && p[7] == '-' &&
+	       number(p + 8, 2) >= 0;
+}
+
 /* @timestamp: the Sun MTA entry's time; else the line's own header time when it is RFC 3339;
  * else the syslog header's. A date Elasticsearch would refuse (Feb 31) is the receive time,
  * and *invalid says so. */
@@ -104,9 +112,8 @@ static mn_span timestamp(struct mn_tree *t, const struct mn_syslog_facts *f, boo
 {
 	mn_span time;
 	if (!text_at(t, "sun_mta.time", &time) &&
-	    !(own_header(t, "sendmail.timestamp", "postfix.timestamp", &time) && time.len >= 11 &&
-	      number(time.p, 4) >= 0 && time.p[4] == '-' && number(time.p + 5, 2) >= 0 && time.p[7] == '-' &&
-	      number(time.p + 8, 2) >= 0 && time.p[10] == 'T'))
+	    !(own_header(t, "sendmail.timestamp", "postfix.timestamp", &time) && date_prefix(time) &&
+	      time.len >= 11 && time.p[10] == 'T'))
 		time = span_of(f->reported_time);
 	*invalid = !mn_rfc3339_valid(time);
 	return *invalid ? span_of(f->received_time) : time;
@@ -143,7 +150,7 @@ static void syslog_fields(struct mn_tree *t, const struct mn_syslog_facts *f)
 /* "YYYY.MM.DD" of a checked time, for an index name: digits and dots only. */
 static bool index_date(mn_span time, char date[11])
 {
-	if (time.len < 10 || number(time.p, 4) < 0 || number(time.p + 5, 2) < 0 || number(time.p + 8, 2) < 0)
+	if (!date_prefix(time))
 		return false;
 	memcpy(date, time.p, 4), memcpy(date + 5, time.p + 5, 2), memcpy(date + 8, time.p + 8, 2);
 	date[4] = date[7] = '.', date[10] = '\0';

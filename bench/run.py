@@ -8,7 +8,9 @@ figure ($BENCH_FIGURE). Never part of `make check`.
 
 Every figure is measured BENCH_ROUNDS times, the measurements of a section interleaved
 (round 1 of everything, then round 2 ...), and printed as the median with [min-max]: two
-runs at the same commit should agree within the printed spread.
+runs at the same commit should agree within the printed spread: the previous table is kept
+($BENCH_DIR/table-previous.txt) and, when it is of the same commit, set against the new one
+(bench/agree.py).
 
   library   mnbench (bench/mnbench.c, -O2, one core, TZ set, 1 MiB output buffer), one pass
             per measurement: parse, tree, json (JSON text: the command, output="text"),
@@ -973,9 +975,34 @@ def main():
     w("figure: %s" % FIGURE)
     w("(make bench took %.0f s)" % (time.monotonic() - started))
     text = "\n".join(rep.lines) + "\n"
-    with open(os.path.join(WORK, "table.txt"), "w") as f:
+    table = os.path.join(WORK, "table.txt")
+    if os.path.exists(table):
+        os.replace(table, os.path.join(WORK, "table-previous.txt"))
+    with open(table, "w") as f:
         f.write(text)
     sys.stdout.write(text)
+    compare_with_previous(table, os.path.join(WORK, "table-previous.txt"))
+
+
+def same_run(path_a, path_b):
+    """Two tables of one clean commit, the same corpora and kind of run (QUICK or not)."""
+    def heading(path):
+        with open(path, encoding="utf-8") as f:
+            first, _, corpora = f.readline(), f.readline(), f.readline()
+        found = re.search(r"  (commit [0-9a-f]+\+?)  .*?(  QUICK)?$", first.rstrip("\n"))
+        return (found.group(1), found.group(2), corpora) if found else None
+    a, b = heading(path_a), heading(path_b)
+    return a is not None and a == b and not a[0].endswith("+")
+
+
+def compare_with_previous(table, previous):
+    """Item 4 of issue 14: a second run at the same commit is set against the first."""
+    if not os.path.exists(previous) or not same_run(table, previous):
+        print("(no earlier table of this commit in %s: run make bench again to see whether two runs agree)" % WORK)
+        return
+    print("\nThis run against the previous one at the same commit (bench/agree.py %s %s):" % (previous, table))
+    sys.stdout.flush()
+    subprocess.run([sys.executable, os.path.join(SRCDIR, "bench", "agree.py"), previous, table])
 
 
 if __name__ == "__main__":

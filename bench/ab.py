@@ -9,8 +9,8 @@ workers, the context switches per message, and the ratios of the targets of issu
       [--sendmail FILE] NAME=MODULE.so ...
 
 Rows: c (output="tree"), c+corr (correlate="on"), c-sun (c on the Sun MTA corpus), d
-(output="text"). --sendmail: another sendmail corpus (e.g. one whose to= lines find their
-from= line). The corpora are bench/run.py's (made when missing); BENCH_QUIET_WAIT as there.
+(output="text"). --sendmail: another sendmail corpus (e.g. `gen.py sendmail_sessions N`,
+whose to= lines find their from= line). The corpora are bench/run.py's (made when missing); BENCH_QUIET_WAIT as there.
 """
 import argparse
 import collections

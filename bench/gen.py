@@ -3,6 +3,9 @@
 
     gen.py sendmail N [--seed S]   N sendmail syslog lines (no PRI):
                                    "Nov 22 10:00:00 mx1 sm-mta[123]: <body>"
+    gen.py sendmail_sessions N     the sendmail corpus with each to= line's queue id taken
+                                   from one of the last 50 from= lines of its host, so that
+                                   correlation finds the envelope (the bench's correlation row)
     gen.py sun_mta N [--seed S]    N Sun MTA mail.log_current entries (text formats 1-3,
                                    connection entries, header lines, XML)
     gen.py postfix N [--seed S]    N Postfix syslog lines (no PRI), in the proportions of a
@@ -17,6 +20,7 @@ hosts, numbers and times varied. Same arguments, same bytes: the only randomness
 random.Random(seed), whose sequence Python keeps stable across versions.
 """
 import argparse
+import collections
 import string
 import sys
 
@@ -266,6 +270,22 @@ SENDMAIL_MIX = [  # (weight, make); weights in percent
 
 def sendmail_line(g, body):
     return "%s %s %s[%d]: %s" % (g.stamp(), g.pick(HOSTS), g.pick(PROGRAMS), g.num(100, 99999), body)
+
+
+def in_sessions(lines, seed):
+    """The lines with each to= line's queue id one of the last 50 from= lines' of its host
+    (random.Random of its own: the lines themselves stay those of the sendmail corpus)."""
+    pick = random.Random("sessions-%d" % seed)
+    recent = collections.defaultdict(lambda: collections.deque(maxlen=50))
+    for line in lines:
+        head, _, body = line.partition("]: ")
+        qid, _, rest = body.partition(": ")
+        host = head.split()[-2]
+        if rest.startswith("from="):
+            recent[host].append(qid)
+        elif rest.startswith("to=") and recent[host]:
+            line = "%s]: %s: %s" % (head, pick.choice(recent[host]), rest)
+        yield line
 
 
 # --- Postfix -------------------------------------------------------------------------------
@@ -627,14 +647,16 @@ def fill(g, line, length):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("corpus", choices=["sendmail", "sun_mta", "postfix", "lengths"])
+    ap.add_argument("corpus", choices=["sendmail", "sendmail_sessions", "sun_mta", "postfix", "lengths"])
     ap.add_argument("count", type=int)
     ap.add_argument("--seed", type=int, default=6)
     args = ap.parse_args()
-    g = Gen("%s-%d" % (args.corpus, args.seed))
+    g = Gen("%s-%d" % (args.corpus.replace("_sessions", ""), args.seed))
     out = sys.stdout
-    if args.corpus == "sendmail":
+    if args.corpus.startswith("sendmail"):
         lines = (sendmail_line(g, body) for body in mix_lines(g, SENDMAIL_MIX, args.count))
+        if args.corpus == "sendmail_sessions":
+            lines = in_sessions(lines, args.seed)
     elif args.corpus == "sun_mta":
         lines = mix_lines(g, SUN_MIX, args.count)
     elif args.corpus == "postfix":

@@ -31,27 +31,28 @@ enum object {
 };
 
 #define ROOT OBJECTS /* the parent of the top-level objects */
+#define KEY(literal) {{literal, sizeof literal - 1}, literal} /* a struct mn_key */
 
 /* Each object as a member of its parent. */
 static const struct {
 	enum object parent;
-	const char *key;
+	struct mn_key key;
 } objects[OBJECTS] = {
-	[OBJ_SUN_MTA] = {ROOT, "sun_mta"},
-	[OBJ_PROCESS] = {OBJ_SUN_MTA, "process"},
-	[OBJ_ENTRY] = {OBJ_SUN_MTA, "entry"},
-	[OBJ_CHANNEL] = {OBJ_SUN_MTA, "channel"},
-	[OBJ_RECIPIENT] = {OBJ_SUN_MTA, "recipient"},
-	[OBJ_FILE] = {OBJ_SUN_MTA, "file"},
-	[OBJ_REMOTE] = {OBJ_SUN_MTA, "remote"},
-	[OBJ_HEADER] = {OBJ_SUN_MTA, "header"},
-	[OBJ_EVENT] = {ROOT, "event"},
-	[OBJ_EMAIL] = {ROOT, "email"},
-	[OBJ_EMAIL_FROM] = {OBJ_EMAIL, "from"},
-	[OBJ_EMAIL_TO] = {OBJ_EMAIL, "to"},
-	[OBJ_TLS] = {ROOT, "tls"},
-	[OBJ_USER] = {ROOT, "user"},
-	[OBJ_RELATED] = {ROOT, "related"},
+	[OBJ_SUN_MTA] = {ROOT, KEY("sun_mta")},
+	[OBJ_PROCESS] = {OBJ_SUN_MTA, KEY("process")},
+	[OBJ_ENTRY] = {OBJ_SUN_MTA, KEY("entry")},
+	[OBJ_CHANNEL] = {OBJ_SUN_MTA, KEY("channel")},
+	[OBJ_RECIPIENT] = {OBJ_SUN_MTA, KEY("recipient")},
+	[OBJ_FILE] = {OBJ_SUN_MTA, KEY("file")},
+	[OBJ_REMOTE] = {OBJ_SUN_MTA, KEY("remote")},
+	[OBJ_HEADER] = {OBJ_SUN_MTA, KEY("header")},
+	[OBJ_EVENT] = {ROOT, KEY("event")},
+	[OBJ_EMAIL] = {ROOT, KEY("email")},
+	[OBJ_EMAIL_FROM] = {OBJ_EMAIL, KEY("from")},
+	[OBJ_EMAIL_TO] = {OBJ_EMAIL, KEY("to")},
+	[OBJ_TLS] = {ROOT, KEY("tls")},
+	[OBJ_USER] = {ROOT, KEY("user")},
+	[OBJ_RELATED] = {ROOT, KEY("related")},
 };
 
 /* The entry, its objects, and what the whole entry says about direction: which end is the
@@ -89,7 +90,7 @@ static mn_node_id object(struct context *c, enum object o)
 {
 	if (!c->held[o]) {
 		mn_node_id parent = objects[o].parent == ROOT ? 0 : object(c, objects[o].parent);
-		c->held[o] = mn_tree_object_at(c->tree, parent, mn_key(objects[o].key));
+		c->held[o] = mn_tree_object_at(c->tree, parent, objects[o].key);
 	}
 	return c->held[o];
 }
@@ -130,11 +131,11 @@ static void put_event(const struct context *c)
 	mn_tree_put_event(c->tree, "other", "unknown");
 }
 
-static void put_number_or_unparsed(struct context *c, enum object o, const char *key, mn_span v)
+static void put_number_or_unparsed(struct context *c, enum object o, struct mn_key key, mn_span v)
 {
 	int64_t n;
 	if (mn_parse_int(v, &n))
-		put_int(c, o, key, n);
+		mn_tree_set_int(c->tree, object(c, o), key, n);
 	else
 		mn_tree_add_unparsed(c->tree, v);
 }
@@ -244,7 +245,7 @@ static void put_process(struct context *c, mn_span v)
 		put_span(c, OBJ_PROCESS, "thread", mn_span_make(rest.p, (size_t)(dot2 - rest.p)));
 		rest = mn_span_make(dot2 + 1, (size_t)(rest.p + rest.len - dot2 - 1));
 	}
-	put_number_or_unparsed(c, OBJ_PROCESS, "sequence", rest);
+	put_number_or_unparsed(c, OBJ_PROCESS, mn_key("sequence"), rest);
 }
 
 static void put_code(struct context *c, mn_span v)
@@ -480,28 +481,28 @@ static void put_attribute(struct context *c, const struct mn_sun_item *it)
 /* The fields put as they are (a string), or as a number: where each goes. */
 static const struct field {
 	enum object object;
-	const char *key; /* NULL: the field is none of these */
+	struct mn_key key; /* key.literal NULL: the field is none of these */
 	bool number;
 } plain_fields[] = {
-	[MN_SUN_NODE] = {OBJ_SUN_MTA, "node", false},
-	[MN_SUN_SOURCE_CHANNEL] = {OBJ_CHANNEL, "source", false},
-	[MN_SUN_DESTINATION_CHANNEL] = {OBJ_CHANNEL, "destination", false},
-	[MN_SUN_USERNAME] = {OBJ_SUN_MTA, "username", false},
-	[MN_SUN_INTERMEDIATE] = {OBJ_SUN_MTA, "intermediate", false},
-	[MN_SUN_INITIAL] = {OBJ_SUN_MTA, "initial", false},
-	[MN_SUN_FILTER] = {OBJ_SUN_MTA, "filter", false},
-	[MN_SUN_REASON] = {OBJ_SUN_MTA, "reason", false},
-	[MN_SUN_SIZE] = {OBJ_SUN_MTA, "size", true},
-	[MN_SUN_NOTARY] = {OBJ_SUN_MTA, "notary", true},
-	[MN_SUN_SENSITIVITY] = {OBJ_SUN_MTA, "sensitivity", true},
-	[MN_SUN_PRIORITY] = {OBJ_SUN_MTA, "priority", true},
-	[MN_SUN_QUEUE_TIME] = {OBJ_SUN_MTA, "queue_time", true},
+	[MN_SUN_NODE] = {OBJ_SUN_MTA, KEY("node"), false},
+	[MN_SUN_SOURCE_CHANNEL] = {OBJ_CHANNEL, KEY("source"), false},
+	[MN_SUN_DESTINATION_CHANNEL] = {OBJ_CHANNEL, KEY("destination"), false},
+	[MN_SUN_USERNAME] = {OBJ_SUN_MTA, KEY("username"), false},
+	[MN_SUN_INTERMEDIATE] = {OBJ_SUN_MTA, KEY("intermediate"), false},
+	[MN_SUN_INITIAL] = {OBJ_SUN_MTA, KEY("initial"), false},
+	[MN_SUN_FILTER] = {OBJ_SUN_MTA, KEY("filter"), false},
+	[MN_SUN_REASON] = {OBJ_SUN_MTA, KEY("reason"), false},
+	[MN_SUN_SIZE] = {OBJ_SUN_MTA, KEY("size"), true},
+	[MN_SUN_NOTARY] = {OBJ_SUN_MTA, KEY("notary"), true},
+	[MN_SUN_SENSITIVITY] = {OBJ_SUN_MTA, KEY("sensitivity"), true},
+	[MN_SUN_PRIORITY] = {OBJ_SUN_MTA, KEY("priority"), true},
+	[MN_SUN_QUEUE_TIME] = {OBJ_SUN_MTA, KEY("queue_time"), true},
 };
 
 /* The field's entry in plain_fields, or NULL. */
 static const struct field *plain_field(enum mn_sun_field f)
 {
-	return (size_t)f < sizeof plain_fields / sizeof plain_fields[0] && plain_fields[f].key ? &plain_fields[f] : NULL;
+	return (size_t)f < sizeof plain_fields / sizeof plain_fields[0] && plain_fields[f].key.literal ? &plain_fields[f] : NULL;
 }
 
 static void put_user(struct context *c, mn_span v)
@@ -519,7 +520,7 @@ static void put_plain(struct context *c, const struct field *f, const struct mn_
 		return;
 	}
 	if (it->value.len)
-		put_span(c, f->object, f->key, it->value);
+		mn_tree_set_span(c->tree, object(c, f->object), f->key, it->value);
 	if (it->field == MN_SUN_USERNAME)
 		put_user(c, it->value);
 }

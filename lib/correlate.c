@@ -537,74 +537,95 @@ static void merge_facts(struct facts *f, const struct facts *earlier)
 			f->text[i] = earlier->text[i];
 }
 
-static bool has(const struct mn_tree *tree, const char *path)
+/* An object the facts go into, held (tree.h): the line's own when it has one, else the
+ * one the first fact put into it creates. */
+static struct mn_held object_of(const struct mn_tree *tree, const char *path)
 {
-	return mn_tree_find(tree, path) != NULL;
+	mn_node_id id = mn_tree_lookup(tree, 0, path);
+	return (struct mn_held){path, id && mn_tree_node(tree, id)->kind == MN_NODE_OBJECT ? id : MN_NO_NODE};
+}
+
+static bool has(const struct mn_tree *tree, const struct mn_held *object, const char *key)
+{
+	return object->id && mn_tree_lookup(tree, object->id, key);
 }
 
 /* Texts of the cache are copied: the tree outlives the lookup. */
-static void put_text(struct mn_tree *tree, const char *path, const char *text)
+static mn_span copy_of(struct mn_tree *tree, const char *text)
+{
+	return mn_tree_copy(tree, mn_span_make(text, strlen(text)));
+}
+
+static void put_text(struct mn_tree *tree, struct mn_held *object, const char *key, const char *text)
 {
 	if (text)
-		mn_tree_put_span(tree, path, mn_tree_copy(tree, mn_span_make(text, strlen(text))));
+		mn_tree_set_span(tree, mn_tree_held(tree, object), mn_key(key), copy_of(tree, text));
 }
 
-static void append_text(struct mn_tree *tree, const char *path, const char *text)
+static void append_text(struct mn_tree *tree, struct mn_held *object, const char *key, const char *text)
 {
-	mn_tree_append_unique(tree, path, mn_tree_copy(tree, mn_span_make(text, strlen(text))));
+	mn_tree_append_unique_at(tree, mn_tree_held(tree, object), mn_key(key), copy_of(tree, text));
 }
 
-/* Where a format keeps the facts that are its own (NULL: it has no such field). */
-struct vendor_paths {
-	const char *size, *nrcpts, *proto, *related, *correlated, *sasl_method, *orig_qid, *uid;
+/* Where a format keeps the facts that are its own: keys of its object (NULL: it has no
+ * such field). */
+struct vendor_keys {
+	const char *object, *size, *nrcpts, *proto, *related, *correlated, *sasl_method, *orig_qid, *uid;
 };
-static const struct vendor_paths sendmail_paths = {
-	"sendmail.size", "sendmail.nrcpts", "sendmail.proto", "sendmail.related_qid", "sendmail.correlated",
-	NULL, NULL, NULL,
+static const struct vendor_keys sendmail_keys = {
+	"sendmail", "size", "nrcpts", "proto", "related_qid", "correlated", NULL, NULL, NULL,
 };
-static const struct vendor_paths postfix_paths = {
-	"postfix.size", "postfix.nrcpt", NULL, "postfix.related_queue_id", "postfix.correlated",
-	"postfix.sasl_method", "postfix.orig_queue_id", "postfix.uid",
+static const struct vendor_keys postfix_keys = {
+	"postfix", "size", "nrcpt", NULL, "related_queue_id", "correlated", "sasl_method", "orig_queue_id", "uid",
 };
 
-static void put_vendor_text(struct mn_tree *tree, const char *path, const char *text)
+static void put_vendor_text(struct mn_tree *tree, struct mn_held *vendor, const char *key, const char *text)
 {
-	if (path && !has(tree, path))
-		put_text(tree, path, text);
+	if (key && !has(tree, vendor, key))
+		put_text(tree, vendor, key, text);
 }
 
-static void put_vendor_int(struct mn_tree *tree, const char *path, int64_t n)
+static void put_vendor_int(struct mn_tree *tree, struct mn_held *vendor, const char *key, int64_t n)
 {
-	if (path && n >= 0 && !has(tree, path))
-		mn_tree_put_int(tree, path, n);
+	if (key && n >= 0 && !has(tree, vendor, key))
+		mn_tree_set_int(tree, mn_tree_held(tree, vendor), mn_key(key), n);
+}
+
+/* source.* and related.* of the message, unless the line names its source itself. */
+static void put_source(struct mn_tree *tree, const struct facts *f)
+{
+	if (mn_tree_lookup(tree, 0, "source"))
+		return;
+	struct mn_held source = {"source", MN_NO_NODE}, related = object_of(tree, "related");
+	put_text(tree, &source, "address", f->text[ADDRESS]);
+	put_text(tree, &source, "domain", f->text[DOMAIN]);
+	put_text(tree, &source, "ip", f->text[IP]);
+	if (f->text[DOMAIN])
+		append_text(tree, &related, "hosts", f->text[DOMAIN]);
+	if (f->text[IP])
+		append_text(tree, &related, "ip", f->text[IP]);
 }
 
 /* Adds the facts to a delivery line's tree, never replacing what the line says itself. */
-static void enrich(struct mn_tree *tree, const struct facts *f, const struct vendor_paths *v)
+static void enrich(struct mn_tree *tree, const struct facts *f, const struct vendor_keys *v)
 {
-	if (f->text[FROM] && !has(tree, "email.from.address"))
-		append_text(tree, "email.from.address", f->text[FROM]);
-	if (!has(tree, "email.message_id"))
-		put_text(tree, "email.message_id", f->text[MESSAGE_ID]);
-	put_vendor_int(tree, v->size, f->size);
-	put_vendor_int(tree, v->nrcpts, f->nrcpts);
-	put_vendor_int(tree, v->uid, f->uid);
-	put_vendor_text(tree, v->proto, f->text[PROTO]);
-	put_vendor_text(tree, v->sasl_method, f->text[SASL_METHOD]);
-	put_vendor_text(tree, v->orig_qid, f->text[ORIG_QID]);
-	if (!has(tree, "source")) {
-		put_text(tree, "source.address", f->text[ADDRESS]);
-		put_text(tree, "source.domain", f->text[DOMAIN]);
-		put_text(tree, "source.ip", f->text[IP]);
-		if (f->text[DOMAIN])
-			append_text(tree, "related.hosts", f->text[DOMAIN]);
-		if (f->text[IP])
-			append_text(tree, "related.ip", f->text[IP]);
-	}
-	if (!has(tree, "user.name"))
-		put_text(tree, "user.name", f->text[USER]);
-	put_vendor_text(tree, v->related, f->text[RELATED_QID]);
-	mn_tree_put_true(tree, v->correlated);
+	struct mn_held from = object_of(tree, "email.from"), email = object_of(tree, "email");
+	struct mn_held vendor = object_of(tree, v->object), user = object_of(tree, "user");
+	if (f->text[FROM] && !has(tree, &from, "address"))
+		append_text(tree, &from, "address", f->text[FROM]);
+	if (!has(tree, &email, "message_id"))
+		put_text(tree, &email, "message_id", f->text[MESSAGE_ID]);
+	put_vendor_int(tree, &vendor, v->size, f->size);
+	put_vendor_int(tree, &vendor, v->nrcpts, f->nrcpts);
+	put_vendor_int(tree, &vendor, v->uid, f->uid);
+	put_vendor_text(tree, &vendor, v->proto, f->text[PROTO]);
+	put_vendor_text(tree, &vendor, v->sasl_method, f->text[SASL_METHOD]);
+	put_vendor_text(tree, &vendor, v->orig_qid, f->text[ORIG_QID]);
+	put_source(tree, f);
+	if (!has(tree, &user, "name"))
+		put_text(tree, &user, "name", f->text[USER]);
+	put_vendor_text(tree, &vendor, v->related, f->text[RELATED_QID]);
+	mn_tree_set_true(tree, mn_tree_held(tree, &vendor), mn_key(v->correlated));
 }
 
 /* ---- the public operations ---------------------------------------------------------------- */
@@ -763,7 +784,7 @@ bool mn_correlate(struct mn_correlator *c, const char *host, const struct mn_mes
 	} else if (m->to_line) {
 		struct facts f;
 		if (recall_message(c, key_host, qid, &f, buf, sizeof buf, true, now)) {
-			enrich(tree, &f, m->postfix ? &postfix_paths : &sendmail_paths);
+			enrich(tree, &f, m->postfix ? &postfix_keys : &sendmail_keys);
 			correlated = true;
 		}
 	}

@@ -5,12 +5,15 @@
 
 void mn_put_smtp_reply(struct mn_tree *tree, const struct mn_smtp_reply *r)
 {
+	if (!(r->code || r->enhanced.len || r->text.len))
+		return;
+	mn_node_id smtp = mn_tree_object_at(tree, 0, mn_key("smtp"));
 	if (r->code) /* 0: an enhanced status without a reply code */
-		mn_tree_put_int(tree, "smtp.code", r->code);
+		mn_tree_set_int(tree, smtp, mn_key("code"), r->code);
 	if (r->enhanced.len)
-		mn_tree_put_span(tree, "smtp.enhanced_status", r->enhanced);
+		mn_tree_set_span(tree, smtp, mn_key("enhanced_status"), r->enhanced);
 	if (r->text.len)
-		mn_tree_put_span(tree, "smtp.text", r->text);
+		mn_tree_set_span(tree, smtp, mn_key("text"), r->text);
 }
 
 void mn_put_reply_text(struct mn_tree *tree, mn_span text)
@@ -56,8 +59,8 @@ void mn_put_endpoint(struct mn_tree *tree, const char *side, const struct mn_end
 	bool has_port = e->port.len && mn_parse_int(e->port, &port);
 	if (!(e->address.len || e->domain.len || e->ip.len || has_port))
 		return;
-	mn_node_id end = mn_tree_object(tree, side);
-	mn_node_id related = e->domain.len || e->ip.len ? mn_tree_object(tree, "related") : MN_NO_NODE;
+	mn_node_id end = mn_tree_object_at(tree, 0, mn_key(side));
+	mn_node_id related = e->domain.len || e->ip.len ? mn_tree_object_at(tree, 0, mn_key("related")) : MN_NO_NODE;
 	if (e->address.len)
 		mn_tree_set_span(tree, end, mn_key("address"), e->address);
 	if (e->domain.len) {

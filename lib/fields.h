@@ -31,8 +31,8 @@ struct mn_endpoint {
 	mn_span port;
 };
 
-/* <side>.address/.domain/.ip/.port ("source" or "destination"), the domain and ip also
- * in related.hosts and related.ip (once each). */
+/* <side>.address/.domain/.ip/.port (side the literal "source" or "destination"), the
+ * domain and ip also in related.hosts and related.ip (once each). */
 void mn_put_endpoint(struct mn_tree *tree, const char *side, const struct mn_endpoint *end);
 
 /* A relay value ("host [ip]" and its other shapes, relay.h) under relay_path (a literal:

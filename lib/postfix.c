@@ -8,7 +8,7 @@
 
 /* ---- small span helpers ------------------------------------------------------------------ */
 
-static bool take(mn_span *s, const char *lit)
+static inline bool take(mn_span *s, const char *lit)
 {
 	if (lit[0] && (!s->len || s->p[0] != lit[0])) /* most tries fail here, before strlen */
 		return false;
@@ -18,14 +18,17 @@ static bool take(mn_span *s, const char *lit)
 	return true;
 }
 
-/* Offset of the first lit in s, or s.len when there is none. Its first byte is looked for
- * with memchr: each line type searches every line of another format (a Sun MTA entry with
- * its program) for its words. */
+/* Offset of the first lit in s, or s.len when there is none. Its first byte other than a
+ * space (spaces are everywhere in a line) is looked for with memchr: each line type
+ * searches every line of another format (a Sun MTA entry with its program) for its words. */
 static size_t find(mn_span s, const char *lit)
 {
-	size_t n = strlen(lit);
+	size_t n = strlen(lit), k = 0;
+	while (k + 1 < n && lit[k] == ' ')
+		k++;
 	const char *end = s.p + s.len, *p = s.p;
-	while (n <= (size_t)(end - p) && (p = memchr(p, lit[0], (size_t)(end - p) - n + 1))) {
+	while (n <= (size_t)(end - p) && (p = memchr(p + k, lit[k], (size_t)(end - p) - n + 1))) {
+		p -= k; /* where lit would start */
 		if (memcmp(p, lit, n) == 0)
 			return (size_t)(p - s.p);
 		p++;

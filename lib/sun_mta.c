@@ -192,10 +192,9 @@ static mn_span take_token(const char **pp, const char *end)
 			}
 		}
 	}
-	while (p < end && *p != ' ')
-		p++;
-	*pp = p;
-	return mn_span_make(start, (size_t)(p - start));
+	const char *space = memchr(p, ' ', (size_t)(end - p));
+	*pp = space ? space : end;
+	return mn_span_make(start, (size_t)(*pp - start));
 }
 
 static void read_units(const char *p, const char *end, bool counted, struct units *us)

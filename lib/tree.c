@@ -265,6 +265,11 @@ mn_node_id mn_tree_object_in(struct mn_tree *t, mn_node_id base, const char *pat
 	return t->failed ? MN_NO_NODE : child(t, parent, leaf, leaf.p, MN_NODE_OBJECT, false);
 }
 
+mn_node_id mn_tree_object_at(struct mn_tree *t, mn_node_id parent, struct mn_key key)
+{
+	return child(t, parent, key.name, key.literal, MN_NODE_OBJECT, false);
+}
+
 void mn_tree_set_span(struct mn_tree *t, mn_node_id parent, struct mn_key key, mn_span value)
 {
 	mn_node_id id = mn_tree_add(t, parent, key, MN_NODE_STRING);

@@ -105,6 +105,10 @@ static inline struct mn_node *mn_tree_node_of(struct mn_tree *t, mn_node_id id)
 	return &t->nodes[id];
 }
 
+/* The object member key of parent, created when it is not there (without a path to walk;
+ * a member of another kind is replaced by an empty object). */
+mn_node_id mn_tree_object_at(struct mn_tree *t, mn_node_id parent, struct mn_key key);
+
 /* The parent of a dotted path that is not a literal (its objects created) and its last
  * component. */
 mn_node_id mn_tree_parent_of(struct mn_tree *t, mn_span path, mn_span *leaf);

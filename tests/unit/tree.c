@@ -42,6 +42,16 @@ int main(void)
 		ok(t->partial && mn_tree_get_span(t, "unparsed", &v) && span_is(v, "first, second"),
 		   "unparsed pieces are joined with ', ' and make the line partial (round %d)", round);
 		ok(!mn_tree_find(t, "no.such.path") && !mn_tree_find(t, "source.ip.deeper"), "missing paths (round %d)", round);
+		mn_node_id source_id = mn_tree_object_at(t, 0, mn_key("source"));
+		ok(source_id && source_id == mn_tree_lookup(t, 0, "source") && mn_tree_get_span(t, "source.ip", &v),
+		   "object_at finds an object with its members (round %d)", round);
+		mn_node_id tls = mn_tree_object_at(t, 0, mn_key("tls"));
+		mn_tree_set_true(t, tls, mn_key("established"));
+		ok(tls && tls == mn_tree_object_at(t, 0, mn_key("tls")) && mn_tree_lookup(t, 0, "tls.established"),
+		   "object_at creates a missing object once (round %d)", round);
+		ok(mn_tree_node(t, mn_tree_object_at(t, source_id, mn_key("ip")))->kind == MN_NODE_OBJECT &&
+		   !mn_tree_get_span(t, "source.ip", &v),
+		   "object_at replaces a member of another kind by an object (round %d)", round);
 	}
 	ok(mn_parse_int(guarded_span("9223372036854775807"), &n) && n == INT64_MAX, "mn_parse_int: INT64_MAX");
 	ok(mn_parse_int(guarded_span("-9223372036854775807"), &n) && n == -INT64_MAX, "mn_parse_int: -INT64_MAX");

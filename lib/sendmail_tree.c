@@ -60,11 +60,14 @@ static const struct known_key {
 #undef KEY
 #undef FACT
 
-/* The key's entry (letter case aside), or NULL: one pass, lengths compared first. */
+/* The key's entry (letter case aside), or NULL: one pass, lengths and first letters
+ * compared first (most entries have a length a key shares), the rest only then. */
 static const struct known_key *known_key(mn_span key)
 {
+	char first = key.len ? (char)tolower((unsigned char)key.p[0]) : 0;
 	for (size_t i = 0; i < sizeof known_keys / sizeof known_keys[0]; i++)
-		if (known_keys[i].len == key.len && mn_span_starts_nocase(key, known_keys[i].name))
+		if (known_keys[i].len == key.len && known_keys[i].name[0] == first &&
+		    mn_span_starts_nocase(key, known_keys[i].name))
 			return &known_keys[i];
 	return NULL;
 }

@@ -173,7 +173,8 @@ static char *put_double(char *out, double v)
 	return put_literal(out, text);
 }
 
-/* A copy of a key's few bytes without a call: two overlapping words, or bytes. */
+/* A copy of a key's few bytes without a call: two overlapping words, or its first, middle
+ * and last byte (most keys are 2 to 16 bytes: "ip", "to", "relay"). */
 static inline char *put_short(char *out, mn_span s)
 {
 	size_t n = s.len;
@@ -185,6 +186,8 @@ static inline char *put_short(char *out, mn_span s)
 		uint32_t head, tail;
 		memcpy(&head, s.p, 4), memcpy(&tail, s.p + n - 4, 4);
 		memcpy(out, &head, 4), memcpy(out + n - 4, &tail, 4);
+	} else if (n >= 1 && n < 4) {
+		out[0] = s.p[0], out[n / 2] = s.p[n / 2], out[n - 1] = s.p[n - 1];
 	} else {
 		memcpy(out, s.p, n);
 	}
@@ -243,20 +246,17 @@ static char *put_node(char *out, const struct mn_tree *t, const struct mn_node *
 }
 
 /* The most text the nodes can make: every byte of a string escaped as "\u00XX", keys and
- * punctuation included, so that the writer reserves once, not per piece. */
+ * punctuation included, so that the writer reserves once, not per piece. Any other value
+ * takes at most DOUBLE_ROOM (an integer 20, a number as many as set_number allows,
+ * "false", "{}"): one test per node instead of a switch. */
+_Static_assert(MN_MAX_NUMBER_LENGTH <= DOUBLE_ROOM && 20 <= DOUBLE_ROOM, "a value's room");
 static size_t worst_case_length(const struct mn_tree *t)
 {
 	size_t n = 1; /* the NUL */
 	for (mn_node_id id = 0; id < t->nnodes; id++) {
 		const struct mn_node *node = mn_tree_node(t, id);
 		n += (node->key_str ? node->key.len : 6 * node->key.len) + 4; /* "key": and a ',' */
-		switch (node->kind) {
-		case MN_NODE_STRING: n += 6 * node->v.str.len + 2; break;
-		case MN_NODE_INT: n += 20; break;
-		case MN_NODE_DOUBLE: n += DOUBLE_ROOM; break;
-		case MN_NODE_NUMBER: n += node->v.str.len; break;
-		default: n += 5; break; /* "false", "{}" */
-		}
+		n += node->kind == MN_NODE_STRING ? 6 * node->v.str.len + 2 : DOUBLE_ROOM;
 	}
 	return n;
 }

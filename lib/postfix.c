@@ -207,12 +207,25 @@ static bool split_tag(struct mn_postfix_line *line)
 
 /* ---- key=value lists ----------------------------------------------------------------------- */
 
+/* The bytes of a key: ASCII letters and digits, '_' and '-' (a table: the loop below runs
+ * over every key and every word tried as one). */
+static const bool key_byte[256] = {
+	['-'] = 1, ['_'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
+	['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+	['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 static size_t key_length(mn_span s)
 {
 	size_t n = 0;
 	if (s.len == 0 || !isalpha((unsigned char)s.p[0]))
 		return 0;
-	while (n < s.len && (isalnum((unsigned char)s.p[n]) || s.p[n] == '_' || s.p[n] == '-'))
+	while (n < s.len && key_byte[(unsigned char)s.p[n]])
 		n++;
 	return n < s.len && s.p[n] == '=' ? n : 0;
 }

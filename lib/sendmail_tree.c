@@ -27,11 +27,17 @@ struct facts {
 enum key_kind { KEY_STRING, KEY_NUMBER, KEY_DURATION, KEY_TO, KEY_CTLADDR, KEY_RELAY, KEY_STAT };
 
 #define NO_FACT ((size_t)-1)
-#define KEY(name, kind, fact) {name, sizeof name - 1, kind, fact}
+#define KEY(name, kind, fact) {TAG(sizeof name - 1, name[0]), name, sizeof name - 1, kind, fact}
 #define FACT(member) offsetof(struct facts, member)
 
+/* A key's length (below 256) and first letter in one word, compared first: most entries
+ * differ from a key in one or the other. */
+#define TAG(len, first) ((unsigned)(len) << 8 | (unsigned char)(first))
+
 /* Each known key once: its kind, and the fact it is kept as (an mn_span in struct facts). */
+
 static const struct known_key {
+	unsigned tag;     /* TAG(len, name[0]) */
 	const char *name; /* lower case, as in the tree */
 	size_t len;
 	enum key_kind kind;
@@ -60,11 +66,14 @@ static const struct known_key {
 #undef KEY
 #undef FACT
 
-/* The key's entry (letter case aside), or NULL: one pass, lengths compared first. */
+/* The key's entry (letter case aside), or NULL: one pass, the tags compared first. */
 static const struct known_key *known_key(mn_span key)
 {
+	if (key.len == 0 || key.len > 255) /* no such entry; the tag holds the length */
+		return NULL;
+	unsigned tag = TAG(key.len, tolower((unsigned char)key.p[0]));
 	for (size_t i = 0; i < sizeof known_keys / sizeof known_keys[0]; i++)
-		if (known_keys[i].len == key.len && mn_span_starts_nocase(key, known_keys[i].name))
+		if (known_keys[i].tag == tag && mn_span_starts_nocase(key, known_keys[i].name))
 			return &known_keys[i];
 	return NULL;
 }

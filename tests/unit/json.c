@@ -115,5 +115,37 @@ int main(void)
 	ok(written && len < t->text_capacity, "the text of 60 long numbers and its NUL (%zu bytes) fit the buffer reserved (%zu)",
 	   len + 1, t->text_capacity);
 	mn_tree_free(t);
+
+	/* The most text per byte: a key that is not a literal and a value, each all control
+	 * bytes ("\u0001" each, six times the bytes), on fresh trees whose text ends around the
+	 * buffer's first size (1 KiB) and beyond: the reservation must cover every byte. */
+	static const size_t sizes[] = {80, 84, 85, 86, 169, 170, 171, 400};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		static char controls[400];
+		char *want = malloc(2 * 6 * sizeof controls + 8), *w = want;
+		size_t n = sizes[k];
+		memset(controls, 1, n);
+		t = mn_tree_new();
+		if (!t || !want)
+			return 99;
+		mn_span bytes = mn_span_make(guarded(controls, n), n);
+		mn_tree_set_span(t, 0, mn_key_span(bytes), bytes);
+		*w++ = '{';
+		for (int part = 0; part < 2; part++) {
+			*w++ = '"';
+			for (size_t i = 0; i < n; i++)
+				w += sprintf(w, "\\u0001");
+			*w++ = '"';
+			*w++ = part ? '}' : ':';
+		}
+		*w = '\0';
+		json_is(t, want, "a key and a value of control bytes, each escaped 6 times over");
+		len = 0;
+		written = mn_tree_json(t, &len) != NULL;
+		ok(written && len < t->text_capacity, "%zu escaped bytes and the NUL (%zu) fit the buffer reserved (%zu)", 2 * n,
+		   len + 1, t->text_capacity);
+		free(want);
+		mn_tree_free(t);
+	}
 	return done_testing();
 }

@@ -3,6 +3,8 @@
 #include "tap.h" /* first: it asks for the system headers' _DEFAULT_SOURCE */
 #include "relay.h"
 
+#include <arpa/inet.h>
+
 static const struct {
 	const char *input, *host, *address, *ip, *user;
 	bool forged;
@@ -21,6 +23,43 @@ static const struct {
 	{"", "", "", "", "", false},
 };
 
+/* mn_is_ip checks IPv4 addresses itself: it must say what inet_pton says, for edge cases
+ * and for every string of up to 8 bytes from "0", "1", "2", "5", "9", "." (and a NUL). */
+static bool as_inet_pton(const char *text, size_t n)
+{
+	char buf[64];
+	unsigned char addr[16];
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	return n > 0 && inet_pton(AF_INET, buf, addr) == 1;
+}
+
+static void ipv4_as_inet_pton(void)
+{
+	static const char *const edges[] = {"0.0.0.0", "255.255.255.255", "256.1.1.1", "01.2.3.4", "1.02.3.4",
+					    "1.2.3.0", "1.2.3.4.", ".1.2.3.4", "1..2.3", "1.2.3.4.5", "1.2.3",
+					    "1.2.3.4 ", "1.2.3.a", "1.2.3.2555", "0001.1.1.1", "192.0.2.1"};
+	size_t wrong = 0;
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		size_t n = strlen(edges[i]);
+		wrong += mn_is_ip(mn_span_make(guarded(edges[i], n), n)) != as_inet_pton(edges[i], n);
+	}
+	wrong += mn_is_ip(mn_span_make("1.2.3.4\0x", 9)) != true; /* inet_pton reads to the NUL */
+	static const char alphabet[] = "0125 9.";
+	char text[8];
+	for (size_t n = 1; n <= 8; n++) {
+		size_t count = 1;
+		for (size_t i = 0; i < n; i++)
+			count *= sizeof alphabet - 1;
+		for (size_t k = 0; k < count; k++) {
+			for (size_t i = 0, v = k; i < n; i++, v /= sizeof alphabet - 1)
+				text[i] = alphabet[v % (sizeof alphabet - 1)] == ' ' ? '\0' : alphabet[v % (sizeof alphabet - 1)];
+			wrong += mn_is_ip(mn_span_make(text, n)) != as_inet_pton(text, n);
+		}
+	}
+	ok(wrong == 0, "mn_is_ip says what inet_pton says of IPv4 text (%zu differ)", wrong);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -37,5 +76,6 @@ int main(void)
 	ok(mn_is_ip(guarded_span("192.0.2.1")) && mn_is_ip(guarded_span("::1")) && !mn_is_ip(guarded_span("1.2.3")) &&
 		   !mn_is_ip(guarded_span("")),
 	   "mn_is_ip");
+	ipv4_as_inet_pton();
 	return done_testing();
 }

@@ -588,6 +588,9 @@ def storage_variant(kind, variant, msg_rbs):
 
 
 RATE_LINE = re.compile(r"RATE .*: (\d+) lines in ([\d.]+) s: \d+/s, rsyslogd CPU ([\d.]+) ")
+RATE_THREADS = re.compile(r"rsyslogd CPU by thread: inputs ([\d.]+), parsing ruleset ([\d.]+), actions ([\d.]+),"
+                          r" other ([\d.]+) ")
+RATE_SERVER = re.compile(r"PostgreSQL server CPU ([\d.]+) ")
 
 
 def storage_run(kind, conf, lines_path, count):
@@ -606,7 +609,11 @@ def storage_run(kind, conf, lines_path, count):
     m = RATE_LINE.search(out)
     if proc.returncode != 0 or not m:
         sys.exit("bench: %s %s failed:\n%s" % (script, conf, out[-3000:]))
-    return {"rate": int(m.group(1)) / float(m.group(2)), "cpu_per_m": float(m.group(3))}
+    threads = RATE_THREADS.search(out)
+    server = RATE_SERVER.search(out)
+    return {"rate": int(m.group(1)) / float(m.group(2)), "cpu_per_m": float(m.group(3)),
+            "threads": [float(t) for t in threads.groups()] if threads else None,
+            "server": float(server.group(1)) if server else None}
 
 
 def storage(sm_path, msg_rbs):
@@ -777,8 +784,10 @@ def storage_section(rep, results, skipped):
     rep.w("Shipped storage configurations (doc/), as shipped and as variants, the tests' receivers")
     rep.w("  (tests/storage/*_rate.sh: es_receiver.py / a private PostgreSQL); %d / %d lines of the sendmail corpus,"
           % (STORAGE_LINES["es"], STORAGE_LINES["pg"]))
-    rep.w("  %d runs each, interleaved; CPU: rsyslogd's per line, start-up included" % STORAGE_ROUNDS)
-    rep.w("  %-52s %24s %22s" % ("", "msg/s median [min-max]", "CPU us/msg med [min-max]"))
+    rep.w("  %d runs each, interleaved; CPU: rsyslogd's per line, start-up included, in all and by thread"
+          " (inputs/parsing ruleset/actions/other); PostgreSQL: the server's CPU per row beside it" % STORAGE_ROUNDS)
+    rep.w("  %-52s %24s %22s %22s" % ("", "msg/s median [min-max]", "CPU us/msg med [min-max]",
+                                      "in/ruleset/actions/other"))
     rates = {}
     for kind, name in (("es", "Elasticsearch"), ("pg", "PostgreSQL")):
         if kind in skipped:
@@ -788,8 +797,12 @@ def storage_section(rep, results, skipped):
                               ("mmnormalize", "mmnormalize, minimal rules")):
             rr = results[(kind, variant)]
             rates[(kind, variant)] = (med([r["rate"] for r in rr]), med([r["cpu_per_m"] for r in rr]))
-            rep.w("  %-52s %24s %22s" % ("%s, %s" % (name, what), spread([r["rate"] for r in rr]),
-                                         spread([r["cpu_per_m"] for r in rr], "%.1f")))
+            threads = [r["threads"] for r in rr if r["threads"]]
+            servers = [r["server"] for r in rr if r["server"] is not None]
+            rep.w("  %-52s %24s %22s %22s%s" % (
+                "%s, %s" % (name, what), spread([r["rate"] for r in rr]), spread([r["cpu_per_m"] for r in rr], "%.1f"),
+                "/".join("%.1f" % med([t[i] for t in threads]) for i in range(4)) if threads else "-",
+                "  server %s us/row" % spread(servers) if servers else ""))
         shipped, noparse, mmn = (rates[(kind, v)] for v in ("shipped", "noparse", "mmnormalize"))
         rep.w("  %s: msg/s shipped/no-parse %.2f, shipped/mmnormalize %.2f; CPU per message shipped/no-parse %.2f,"
               " shipped/mmnormalize %.2f" % (name, shipped[0] / noparse[0], shipped[0] / mmn[0],

@@ -156,7 +156,10 @@ shipped_conf() {
 
 # rate N CONDITION...: for the *_rate.sh scripts: starts rsyslogd, sends $TEST_DIR/lines
 # (N lines) to $tcp_port, waits until CONDITION holds and prints lines/s and rsyslogd's CPU
-# time (user + system, all threads) per line.
+# time (user + system, all threads) per line; then the same by kind of thread (names as
+# rsyslog gives them: in:* the inputs, *:Reg a ruleset's queue worker, other rs:* an action's
+# queue or omfile's writer) and, with the tests' PostgreSQL ($pg_dir), the server's CPU
+# (postmaster and its processes) per row: what bounds a rate that rsyslogd does not.
 rate() {
 	local n=$1 t0 t1 cpu
 	shift
@@ -167,9 +170,54 @@ rate() {
 	TIMEOUT_SECONDS=600 wait_for "$n lines stored" "$@"
 	t1=$(date +%s.%N)
 	cpu=$(awk '{ print $14 + $15 }' "/proc/$RSYSLOGD_PID/stat")
+	thread_cpu "$n" >"$TEST_DIR/thread-cpu"
 	stop_rsyslogd
 	echo "RATE $shipped: $n lines in $(echo "$t1 - $t0" | bc) s: $(echo "$n / ($t1 - $t0)" | bc)/s," \
-		"rsyslogd CPU $(echo "scale=1; $cpu * 1000000 / $(getconf CLK_TCK) / $n" | bc) µs per line"
+		"rsyslogd CPU $(per_line "$cpu" "$n") µs per line"
+	cat "$TEST_DIR/thread-cpu"
+}
+
+# per_line TICKS N: clock ticks as µs per line, one decimal.
+per_line() {
+	echo "scale=1; $1 * 1000000 / $(getconf CLK_TCK) / $2" | bc
+}
+
+# stat_ticks STAT: user + system clock ticks of a /proc stat file (its name, which may
+# hold spaces, cut off first), with its ended children's when CHILDREN is given; 0 when the
+# process has gone.
+stat_ticks() {
+	{ sed 's/^.*) //' "$1" 2>/dev/null || true; } |
+		awk -v children="${2:-}" '{ t = $12 + $13; if (children) t += $14 + $15 } END { print t + 0 }'
+}
+
+# thread_cpu N: for rate, rsyslogd's CPU per line by kind of thread, and the tests'
+# PostgreSQL server's per row.
+thread_cpu() {
+	local task kind pm server=0 proc
+	local -A ticks=([input]=0 [ruleset]=0 [actions]=0 [other]=0)
+	for task in /proc/"$RSYSLOGD_PID"/task/*; do
+		case $(cat "$task/comm") in
+		in:*) kind=input ;;
+		*:Reg) kind=ruleset ;;
+		rs:*) kind=actions ;;
+		*) kind=other ;;
+		esac
+		ticks[$kind]=$((ticks[$kind] + $(stat_ticks "$task/stat")))
+	done
+	echo "rsyslogd CPU by thread: inputs $(per_line "${ticks[input]}" "$1"), parsing ruleset" \
+		"$(per_line "${ticks[ruleset]}" "$1"), actions $(per_line "${ticks[actions]}" "$1")," \
+		"other $(per_line "${ticks[other]}" "$1") µs per line"
+	if [ -z "${pg_dir:-}" ] || [ ! -s "$pg_dir/data/postmaster.pid" ]; then
+		return 0
+	fi
+	pm=$(head -n 1 "$pg_dir/data/postmaster.pid")
+	server=$(stat_ticks "/proc/$pm/stat" children)
+	for proc in /proc/[0-9]*; do
+		if [ "$(awk '{ print $4 }' "$proc/stat" 2>/dev/null)" = "$pm" ]; then
+			server=$((server + $(stat_ticks "$proc/stat")))
+		fi
+	done
+	echo "PostgreSQL server CPU $(per_line "$server" "$1") µs per row"
 }
 
 # replay ARGS...: src/mailnorm-replay ARGS (the outbox sent again); its output in

@@ -46,12 +46,15 @@ $$;
 CREATE FUNCTION mail_key(value text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$ SELECT left(value, 255) $$;
 
+-- In plpgsql, whose plan lasts the session: PostgreSQL cannot inline a LANGUAGE sql function
+-- with a FROM, and planned it again for every row (44 of mail_store's ~200 µs a row).
 CREATE FUNCTION mail_key_array(value jsonb) RETURNS text[]
-    LANGUAGE sql IMMUTABLE AS $$
-    SELECT array_agg(mail_key(element) ORDER BY n)
-    FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(value) = 'array' THEN value END)
-         WITH ORDINALITY AS e(element, n)
-$$;
+    LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN (SELECT array_agg(mail_key(element) ORDER BY n)
+            FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(value) = 'array' THEN value END)
+                 WITH ORDINALITY AS e(element, n));
+END $$;
 
 CREATE TABLE mail_event (
     id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -4,7 +4,8 @@
     agree.py TABLE_A TABLE_B      (make bench writes $BENCH_DIR/table.txt; copy it per run)
 
 Every figure printed as "median [min-max]" is paired with the same row's figure of the other
-table (rows are paired by section, label and order). A pair agrees when each median lies
+table (rows are paired by section, label and order); so is each target printed with the
+[min-max] of its per-round figures. A pair agrees when each median lies
 within the other run's [min-max]; it overlaps when only the ranges meet; it disagrees when
 they do not meet. Also lists the targets whose verdict differs. Exit status 1 when a figure
 disagrees or a row is missing from one table, else 0.
@@ -14,7 +15,8 @@ import re
 import sys
 
 FIGURE = re.compile(r"(\d+(?:\.\d+)?) \[(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\]")
-TARGET = re.compile(r"^  (.*\S)\s+(\d+(?:\.\d+)?)(x|M)\s+(met|NOT met|\(no target\))$")
+NUMBER = r"(\d+(?:\.\d+)?)"
+TARGET = re.compile(r"^  (.*\S)\s+%s(?:x|M)(?: \[%s-%s\])?\s+(met|NOT met|\(no target\))$" % (NUMBER, NUMBER, NUMBER))
 
 
 def figures(path):
@@ -29,7 +31,10 @@ def figures(path):
                 continue
             target = TARGET.match(line)
             if target:
-                targets[target.group(1)] = (float(target.group(2)), target.group(4))
+                name, value, lo, hi, verdict = target.groups()
+                targets[name] = (float(value), verdict)
+                if lo is not None:  # a target's per-round figures: judged like the others
+                    rows[("Targets", name, 1)] = [(float(value), float(lo), float(hi))]
                 continue
             found = list(FIGURE.finditer(line))
             if not found:

@@ -35,7 +35,6 @@ enum key_kind { KEY_STRING, KEY_NUMBER, KEY_DURATION, KEY_TO, KEY_CTLADDR, KEY_R
 #define TAG(len, first) ((unsigned)(len) << 8 | (unsigned char)(first))
 
 /* Each known key once: its kind, and the fact it is kept as (an mn_span in struct facts). */
-
 static const struct known_key {
 	unsigned tag;     /* TAG(len, name[0]) */
 	const char *name; /* lower case, as in the tree */

@@ -553,7 +553,7 @@ static bool has(const struct mn_tree *tree, const struct mn_held *object, const 
 /* Texts of the cache are copied: the tree outlives the lookup. */
 static mn_span copy_of(struct mn_tree *tree, const char *text)
 {
-	return mn_tree_copy(tree, mn_span_make(text, strlen(text)));
+	return mn_tree_copy(tree, mn_span_of_cstr(text));
 }
 
 static void put_text(struct mn_tree *tree, struct mn_held *object, const char *key, const char *text)
@@ -749,7 +749,7 @@ static mn_span key_host_of(mn_span header, const char *host)
 		const char *nul = memchr(header.p, '\0', header.len);
 		return mn_span_make(header.p, nul ? (size_t)(nul - header.p) : header.len);
 	}
-	return host ? mn_span_make(host, strlen(host)) : mn_span_make("", 0);
+	return mn_span_of_cstr(host ? host : "");
 }
 
 bool mn_correlate(struct mn_correlator *c, const char *host, const struct mn_message_facts *m,

@@ -62,7 +62,7 @@ bool mn_rfc3339_valid(mn_span s)
 
 static mn_span span_of(const char *text)
 {
-	return mn_span_make(text ? text : "", text ? strlen(text) : 0);
+	return mn_span_of_cstr(text ? text : "");
 }
 
 /* A non-empty string at path; an integer there (a pid) as its digits in scratch memory. */

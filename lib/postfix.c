@@ -1017,7 +1017,7 @@ bool mn_postfix_parse(const struct mn_framing *framing, const char *program, str
 	if (!line->program.len) /* the line's own tag before the caller's */
 		take_script_tag(&s, line);
 	if (!line->program.len && program)
-		line->program = mn_span_make(program, strlen(program));
+		line->program = mn_span_of_cstr(program);
 	if (is_sendmail_tag(line->program))
 		return false;
 	bool tagged = line->program.len && split_tag(line);

@@ -241,7 +241,7 @@ static void put_value(struct mn_tree *tree, mn_node_id parent, struct mn_key key
 		struct fjson_object_iterator it = fjson_object_iter_begin(value), end = fjson_object_iter_end(value);
 		for (; !fjson_object_iter_equal(&it, &end); fjson_object_iter_next(&it)) {
 			const char *name = fjson_object_iter_peek_name(&it);
-			mn_span key_copy = mn_tree_copy(tree, mn_span_make(name, strlen(name)));
+			mn_span key_copy = mn_tree_copy(tree, mn_span_of_cstr(name));
 			put_value(tree, id, mn_key_span(key_copy), fjson_object_iter_peek_value(&it));
 		}
 		break;
@@ -259,7 +259,7 @@ static void put_value(struct mn_tree *tree, mn_node_id parent, struct mn_key key
  * it belongs to liblognorm's result). */
 static mn_node_id parent_of_field(struct mn_tree *tree, const char *name, struct mn_key *key)
 {
-	mn_span leaf, path = mn_tree_copy(tree, mn_span_make(name, strlen(name)));
+	mn_span leaf, path = mn_tree_copy(tree, mn_span_of_cstr(name));
 	mn_node_id parent = mn_tree_parent_of(tree, path, &leaf);
 	*key = mn_key_span(leaf);
 	return parent;

@@ -252,7 +252,7 @@ enum mn_sendmail_shape mn_sendmail_detect(const struct mn_framing *framing, cons
 	if (key_length_at(s.p, s.p + s.len) == 0) {
 		bool framed = line->qid.len || line->noqueue || line->done;
 		bool sendmail_program = is_sendmail_program(framing->program) ||
-					(program && is_sendmail_program(mn_span_make(program, strlen(program))));
+					(program && is_sendmail_program(mn_span_of_cstr(program)));
 		return (framed || sendmail_program) && s.len ? MN_SM_TEXT : MN_SM_NOT_SENDMAIL;
 	}
 	line->pairs_text = s;

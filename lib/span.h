@@ -18,6 +18,12 @@ static inline mn_span mn_span_make(const char *p, size_t len)
 	return (mn_span){p, len};
 }
 
+/* A NUL-terminated string as a span (not the NUL). */
+static inline mn_span mn_span_of_cstr(const char *s)
+{
+	return (mn_span){s, strlen(s)};
+}
+
 static inline bool mn_span_is_empty(mn_span s)
 {
 	return s.len == 0;

@@ -95,11 +95,6 @@ static mn_node_id object(struct context *c, enum object o)
 	return c->held[o];
 }
 
-static inline mn_span text(const char *literal)
-{
-	return mn_span_make(literal, strlen(literal));
-}
-
 /* OBJECT.KEY = value (key a literal) */
 static inline void put_span(struct context *c, enum object o, const char *key, mn_span value)
 {
@@ -225,7 +220,7 @@ static void put_time(struct context *c, mn_span v, bool iso, const struct mn_tim
 	char *buf = mn_tree_scratch(c->tree, TIME_SIZE);
 	if (buf && (iso ? civil_from_iso(v, &t, &zone) : civil_from_text(v, &t)) &&
 	    mn_format_time(&zone, c->zone, &t, buf, TIME_SIZE))
-		put_span(c, OBJ_SUN_MTA, "time", mn_span_make(buf, strlen(buf)));
+		put_span(c, OBJ_SUN_MTA, "time", mn_span_of_cstr(buf));
 	else
 		mn_tree_add_unparsed(c->tree, v);
 }
@@ -542,7 +537,7 @@ static void put_item(struct context *c, const struct mn_sun_item *it, const stru
 		put_process(c, v);
 		break;
 	case MN_SUN_DIRECTION:
-		put_span(c, OBJ_SUN_MTA, "direction", c->inbound ? text("inbound") : text("outbound"));
+		put_span(c, OBJ_SUN_MTA, "direction", mn_span_of_cstr(c->inbound ? "inbound" : "outbound"));
 		break;
 	case MN_SUN_CODE:
 		put_code(c, v);
@@ -594,7 +589,7 @@ void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *e, const struc
 {
 	const struct mn_sun_item *code = mn_sun_find(e, MN_SUN_CODE), *direction = mn_sun_find(e, MN_SUN_DIRECTION);
 	struct context c = {.tree = tree, .entry = e, .zone = zone};
-	put_span(&c, OBJ_EVENT, "module", text("sun_mta"));
+	put_span(&c, OBJ_EVENT, "module", mn_span_of_cstr("sun_mta"));
 	object(&c, OBJ_SUN_MTA); /* the second member, whatever the entry holds */
 	c.action = e->kind == MN_SUN_HEADER ? '>' : code && code->value.len ? code->value.p[0] : 0;
 	/* the remote system is the client of E, J, B, V and inbound (+) entries */
@@ -612,6 +607,6 @@ void mn_sun_tree(struct mn_tree *tree, const struct mn_sun_entry *e, const struc
 	if (e->overflow && e->overflow < e->line_end)
 		mn_tree_add_unparsed(tree, mn_span_make(e->overflow, (size_t)(e->line_end - e->overflow)));
 	if (c.action == 'U' && reply)
-		put_span(&c, OBJ_EVENT, "outcome", text(reply < 400 ? "success" : "failure"));
+		put_span(&c, OBJ_EVENT, "outcome", mn_span_of_cstr(reply < 400 ? "success" : "failure"));
 	put_int(&c, OBJ_SUN_MTA, "log_format", e->log_format);
 }

@@ -244,7 +244,7 @@ mn_node_id mn_tree_parent_of(struct mn_tree *t, mn_span path, mn_span *leaf)
 
 static mn_node_id parent_of(struct mn_tree *t, mn_node_id base, const char *path, mn_span *leaf)
 {
-	return walk(t, base, mn_span_make(path, strlen(path)), leaf);
+	return walk(t, base, mn_span_of_cstr(path), leaf);
 }
 
 /* A value node at path (a literal: its last component is the key's static string). */
@@ -470,8 +470,8 @@ void mn_tree_put_event(struct mn_tree *t, const char *action, const char *outcom
 			break;
 		}
 	mn_node_id event = child(t, 0, mn_span_make("event", 5), "event", MN_NODE_OBJECT, false);
-	mn_tree_set_span(t, event, mn_key("action"), mn_span_make(action, strlen(action)));
-	mn_tree_set_span(t, event, mn_key("outcome"), mn_span_make(outcome, strlen(outcome)));
+	mn_tree_set_span(t, event, mn_key("action"), mn_span_of_cstr(action));
+	mn_tree_set_span(t, event, mn_key("outcome"), mn_span_of_cstr(outcome));
 	append_words(t, event, mn_key("category"), category);
 	append_words(t, event, mn_key("type"), type);
 }

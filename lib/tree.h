@@ -88,7 +88,7 @@ struct mn_key {
 
 static inline struct mn_key mn_key(const char *literal)
 {
-	return (struct mn_key){mn_span_make(literal, strlen(literal)), literal};
+	return (struct mn_key){mn_span_of_cstr(literal), literal};
 }
 
 static inline struct mn_key mn_key_span(mn_span name)
@@ -163,7 +163,7 @@ static inline void mn_tree_put_span(struct mn_tree *t, const char *path, mn_span
 
 static inline void mn_tree_put_str(struct mn_tree *t, const char *path, const char *value)
 {
-	mn_tree_put_span_in(t, 0, path, mn_span_make(value, strlen(value)));
+	mn_tree_put_span_in(t, 0, path, mn_span_of_cstr(value));
 }
 
 static inline void mn_tree_put_int(struct mn_tree *t, const char *path, int64_t value)
@@ -183,7 +183,7 @@ static inline void mn_tree_append_span(struct mn_tree *t, const char *path, mn_s
 
 static inline void mn_tree_append_str(struct mn_tree *t, const char *path, const char *value)
 {
-	mn_tree_append_span_in(t, 0, path, mn_span_make(value, strlen(value)));
+	mn_tree_append_span_in(t, 0, path, mn_span_of_cstr(value));
 }
 
 static inline void mn_tree_append_unique(struct mn_tree *t, const char *path, mn_span value)

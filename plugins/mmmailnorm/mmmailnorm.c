@@ -218,10 +218,11 @@ mix64(uint64_t x)
 }
 
 /* 64 random bits for a worker's ids. GRND_NONBLOCK: rsyslogd starts early in boot, and
- * a worker must not wait for the kernel's pool to be ready. Without getrandom (that, or an
- * old kernel) the ids need only differ from every other worker's, not be unguessable: the
- * time in ns (real and since boot) mixed with the process, the thread and this worker's
- * address tells apart workers of this and of other hosts and runs. */
+ * a worker must not wait for the kernel's pool to be ready. When getrandom fails (the pool
+ * not ready yet, a kernel before 3.17) the ids still need only differ from every other
+ * worker's, not be unguessable: the time in ns (real and since boot) mixed with the
+ * process, the thread and this worker's address tells apart the workers of this host and
+ * of this run from those of other hosts and runs. */
 static uint64_t
 randomStart(const void *const worker)
 {

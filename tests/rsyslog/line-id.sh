@@ -1,19 +1,20 @@
 #!/bin/bash
 # The routing object's id (doc/configuration.md, routing): for each recognised line 32
 # upper-case hex digits, the shape of rsyslog's %uuid%; no two lines the same, over two
-# workers and over two runs of rsyslogd (a worker's counter tells its lines apart, the
-# random start drawn for each worker tells the workers and the runs apart); a line that is
-# not recognised has none. Two runs of 10,000 lines, sendmail and Postfix by turns, with an
-# unrecognised line every 100.
+# workers and over three runs of rsyslogd (a worker's counter tells its lines apart, the
+# random start drawn for each worker tells the workers and the runs apart), the third with
+# getrandom failing as at early boot (tests/rsyslog/nogetrandom.c: the start made of the
+# time, process, thread and address instead); a line that is not recognised has none.
+# 21,000 lines, sendmail and Postfix by turns, with an unrecognised line every 100.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
-half=10000
-$CHECK_JSON workers-input $((2 * half)) |
+: "${NOGETRANDOM:?NOGETRANDOM must name the built nogetrandom.so (make check sets it)}"
+recognised=21000
+$CHECK_JSON workers-input "$recognised" |
 	awk '{ print } NR % 100 == 0 { print "<6>Jan  6 02:37:30 Jupiter kernel: eth0: link up " NR }' \
 	>"$TEST_DIR/all"
 lines=$(line_count "$TEST_DIR/all")
-head -n $((lines / 2)) "$TEST_DIR/all" >"$TEST_DIR/first"
-tail -n +$((lines / 2 + 1)) "$TEST_DIR/all" >"$TEST_DIR/second"
+split -n l/3 -d -a 1 "$TEST_DIR/all" "$TEST_DIR/part."
 
 # Small batches and a low start threshold, so that both workers get messages.
 { conf_header; conf_tcp_input; } >"$TEST_DIR/rsyslog.conf"
@@ -26,16 +27,21 @@ ruleset(name="mail" queue.type="LinkedList" queue.workerThreads="2"
 }
 EOF
 
-start_rsyslogd
-send_tcp "$TEST_DIR/first"
-wait_for_lines "$TEST_DIR/output" "$(line_count "$TEST_DIR/first")"
-stop_rsyslogd
-start_rsyslogd
-send_tcp "$TEST_DIR/second"
-wait_for_lines "$TEST_DIR/output" "$lines"
-stop_rsyslogd
+sent=0
+for part in 0 1 2; do
+	if [ "$part" -eq 2 ]; then
+		RUN_UNDER=(env LD_PRELOAD="$NOGETRANDOM" NOGETRANDOM_LOG="$TEST_DIR/getrandom.log" "${RUN_UNDER[@]}")
+	fi
+	start_rsyslogd
+	send_tcp "$TEST_DIR/part.$part"
+	sent=$((sent + $(line_count "$TEST_DIR/part.$part")))
+	wait_for_lines "$TEST_DIR/output" "$sent"
+	stop_rsyslogd
+done
+[ "$sent" -eq "$lines" ] || fail "sent $sent of $lines lines"
+[ -s "$TEST_DIR/getrandom.log" ] || fail "the third run's workers did not ask getrandom (nogetrandom.so not used?)"
 
-"$PYTHON3" - "$TEST_DIR/output" "$((2 * half))" "$((lines - 2 * half))" <<'EOF' || fail "the routing ids are not as doc/configuration.md says"
+"$PYTHON3" - "$TEST_DIR/output" "$recognised" "$((lines - recognised))" <<'EOF' || fail "the routing ids are not as doc/configuration.md says"
 import re, sys
 from collections import Counter
 recognised, unrecognised, problems = Counter(), 0, []
@@ -60,4 +66,4 @@ if sum(recognised.values()) != int(sys.argv[2]) or unrecognised != int(sys.argv[
 print("\n".join(problems[:10]))
 sys.exit(1 if problems else 0)
 EOF
-echo "PASS: $((2 * half)) recognised lines over two workers and two runs: $((2 * half)) distinct ids of 32 upper-case hex digits; $((lines - 2 * half)) unrecognised lines, no id"
+echo "PASS: $recognised recognised lines over two workers and three runs (the third's $(line_count "$TEST_DIR/getrandom.log") workers without getrandom): $recognised distinct ids of 32 upper-case hex digits; $((lines - recognised)) unrecognised lines, no id"

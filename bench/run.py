@@ -549,11 +549,22 @@ PARSE_LINES = re.compile(r'^( *)action\(type="mmmailnorm"[^\n]*\n\s*#[^\n]*\n\s*
                          re.M)
 
 
+def own_pipeline_id(text, conf):
+    """The shipped configuration's line id (the module's $.mail!id) as a pipeline of the user's
+    own, without the module, would make it: rsyslog's %uuid%."""
+    uses = text.count("%$.mail!id%") + text.count('property(name="$.mail!id")')
+    text = text.replace("%$.mail!id%", "%uuid%").replace('property(name="$.mail!id")', 'property(name="uuid")')
+    if uses == 0 or re.search(r"^[^#\n]*\$\.mail!id", text, re.M):
+        sys.exit("bench: %s: the line id $.mail!id not found where the variants replace it" % conf)
+    return text
+
+
 def storage_variant(kind, variant, msg_rbs):
     """The shipped configuration (variant "shipped"), or the same with the module's action
     and its "stop unless parsed" replaced: "noparse" (the document: the raw message, and
-    what the ruleset adds) or "mmnormalize" (bench/minimal.rules into $!mail). Written
-    beside a copy of what the *_rate.sh script needs from its directory."""
+    what the ruleset adds) or "mmnormalize" (bench/minimal.rules into $!mail), both with
+    rsyslog's %uuid% for the module's line id. Written beside a copy of what the *_rate.sh
+    script needs from its directory."""
     conf, _ = STORAGE_CONFS[kind]
     with open(os.path.join(SRCDIR, conf)) as f:
         text = f.read()
@@ -573,6 +584,7 @@ def storage_variant(kind, variant, msg_rbs):
                                 '%timereported:9:10:date-rfc3339%")\n\n# --- processing', 1)
 
         text = PARSE_LINES.sub(lambda m: m.group(1) + body + "\n", text)
+        text = own_pipeline_id(text, conf)
         if variant == "mmnormalize":
             text = text.replace('module(load="mmmailnorm")', 'module(load="mmmailnorm")\nmodule(load="mmnormalize")')
     d = os.path.join(WORK, "storage", kind + "-" + variant)

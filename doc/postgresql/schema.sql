@@ -58,7 +58,8 @@ END $$;
 
 CREATE TABLE mail_event (
     id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    line_id             uuid NOT NULL UNIQUE,  -- rsyslog's id of the line: a line sent twice is stored once
+    line_id             uuid NOT NULL UNIQUE,  -- the module's id of the line ($.mail!id; older rows: rsyslog's
+                                               -- uuid): a line sent twice is stored once
     logged_at           timestamptz NOT NULL,  -- when it happened: the Sun entry's time, a maillog line's
                                                -- RFC 3339 header time, else the syslog time
     time_invalid        boolean NOT NULL,      -- the line's own time is impossible (Feb 29 of a common

@@ -11,8 +11,9 @@
  *   read-only afterwards, so all worker threads read it without a lock.
  * - wrkrInstanceData_t (one per worker thread) holds the worker's mn_context (its tree,
  *   the parsers' arrays and scratch memory, the zone cache: reused from message to message,
- *   so a warm worker allocates only what it hands to rsyslog) and its scratch buffer for
- *   variable names; only its own thread touches them.
+ *   so a warm worker allocates only what it hands to rsyslog), its scratch buffer for
+ *   variable names and the start and count of its line ids; only its own thread touches
+ *   them.
  * - The rules (liblognorm contexts) are read-only after loading and shared, as
  *   mmnormalize shares its context. A HUP loads a new set and publishes it under
  *   rulesLock with a new generation number; a worker sees the number change (one atomic
@@ -30,6 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
 #include <json.h>
 
 #include "rsyslog.h"
@@ -115,6 +119,9 @@ typedef struct wrkrInstanceData {
 	char program[PROGRAM_MAX + 1];
 	char receivedTime[CONST_LEN_TIMESTAMP_3339 + 1]; /* the document's, RFC 3339 */
 	char date[11];             /* the day of @timestamp, "YYYY.MM.DD" */
+	/* the routing id of a line: this worker's random start and its count of lines */
+	uint64_t idStart;
+	uint64_t idCount;
 } wrkrInstanceData_t;
 
 struct modConfData_s {
@@ -201,8 +208,40 @@ adoptRules(wrkrInstanceData_t *const pWrkrData)
 	pthread_mutex_unlock(&pData->rulesLock);
 }
 
+/* splitmix64's finaliser: every bit of the result depends on every bit of x. */
+static uint64_t
+mix64(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
+
+/* 64 random bits for a worker's ids. GRND_NONBLOCK: rsyslogd starts early in boot, and
+ * a worker must not wait for the kernel's pool to be ready. When getrandom fails (the pool
+ * not ready yet, a kernel before 3.17) the ids still need only differ from every other
+ * worker's, not be unguessable: the time in ns (real and since boot) mixed with the
+ * process, the thread and this worker's address tells apart the workers of this host and
+ * of this run from those of other hosts and runs. */
+static uint64_t
+randomStart(const void *const worker)
+{
+	uint64_t start;
+	if(getrandom(&start, sizeof(start), GRND_NONBLOCK) == (ssize_t)sizeof(start))
+		return start;
+	struct timespec real, boot;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &boot);
+	start = mix64((uint64_t)real.tv_sec * 1000000000u + (uint64_t)real.tv_nsec);
+	start = mix64(start ^ ((uint64_t)boot.tv_sec * 1000000000u + (uint64_t)boot.tv_nsec));
+	start = mix64(start ^ ((uint64_t)getpid() << 32 ^ (uint64_t)gettid()));
+	return mix64(start ^ (uint64_t)(uintptr_t)worker);
+}
+
 BEGINcreateWrkrInstance
 CODESTARTcreateWrkrInstance
+	pWrkrData->idStart = randomStart(pWrkrData);
+	pWrkrData->idCount = 0;
 	pWrkrData->keyPath = NULL;
 	pWrkrData->keyPathSize = 0;
 	CHKmalloc(pWrkrData->ctx = mn_context_new());
@@ -459,9 +498,30 @@ addTreeString(struct mn_context *const ctx, struct json_object *const object, co
 		json_object_object_add(object, key, json_object_new_string_len(value, (int)len));
 }
 
+/* value as 16 upper-case hex digits, most significant first, into text. */
+static void
+putHex64(char *const text, uint64_t value)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	for(int i = 15 ; i >= 0 ; --i, value >>= 4)
+		text[i] = digits[value & 0xf];
+}
+
+/* The line's id: the worker's random start, then its count of lines; 32 hex digits, the
+ * shape of rsyslog's %uuid%, made here once: it travels with the message. */
+static struct json_object *
+newLineId(wrkrInstanceData_t *const pWrkrData)
+{
+	char id[32];
+	putHex64(id, pWrkrData->idStart);
+	putHex64(id + 16, pWrkrData->idCount++);
+	return json_object_new_string_len(id, (int)sizeof(id));
+}
+
 /* routing="$.x": the few fields a configuration routes on or names an index with, as small
  * properties beside the tree (which output="text" makes one string): event.module,
- * event.action, event.outcome and, with document="ecs", date (of @timestamp, "YYYY.MM.DD"). */
+ * event.action, event.outcome, the line's id and, with document="ecs", date (of
+ * @timestamp, "YYYY.MM.DD"). */
 static void
 addRouting(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg)
 {
@@ -478,6 +538,7 @@ addRouting(wrkrInstanceData_t *const pWrkrData, smsg_t *const pMsg)
 	addTreeString(pWrkrData->ctx, event, "action", "event.action");
 	addTreeString(pWrkrData->ctx, event, "outcome", "event.outcome");
 	json_object_object_add(routing, "event", event);
+	json_object_object_add(routing, "id", newLineId(pWrkrData));
 	if(pData->documentEcs && pWrkrData->date[0] != '\0')
 		json_object_object_add(routing, "date", json_object_new_string(pWrkrData->date));
 	const rsRetVal r = msgAddJSON(pMsg, pData->routing, routing, 1, 0);

@@ -2,8 +2,9 @@
 # document="ecs" and routing (doc/configuration.md) in rsyslogd over TCP: the same lines
 # through output="tree" and output="text" give the same document; its added fields are the
 # ones the spec names for each line (syslog header fields checked, the time chosen and
-# checked, host.name); routing holds event.* and the index date. Expectations are written
-# by hand from doc/configuration.md, not from the module's output.
+# checked, host.name); routing holds event.*, the index date and the line's id (32 hex
+# digits, one per line). Expectations are written by hand from doc/configuration.md, not
+# from the module's output.
 . "${srcdir:-.}/tests/rsyslog/harness.sh"
 
 from='from=<alice@example.org>, size=1234, class=0, nrcpts=1, msgid=<m1@example.org>, proto=ESMTP, daemon=MTA, relay=client.example.org [192.0.2.1]'
@@ -32,7 +33,7 @@ EOF
 run_over_tcp "$TEST_DIR/input"
 
 "$PYTHON3" - "$TEST_DIR/output" <<'EOF' || fail "documents not as doc/configuration.md says"
-import json, sys
+import json, re, sys
 docs = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 problems = []
 def check(i, what, got, want):
@@ -47,6 +48,7 @@ want = [
      facility={"code": 2, "name": "mail"}, severity={"code": 4, "name": "warning"}, priority=20), None),
 ]
 check(0, "number of documents", len(docs), len(want))
+ids = set()
 for i, (d, (time, syslog, tags)) in enumerate(zip(docs, want)):
     text = json.loads(d["text"]) if isinstance(d["text"], str) else d["text"]
     check(i, "text == tree", text, d["tree"])
@@ -58,8 +60,12 @@ for i, (d, (time, syslog, tags)) in enumerate(zip(docs, want)):
     check(i, "host.name", t.get("host", {}).get("name"), syslog["hostname"])
     check(i, "event.action", t["event"]["action"], "queued")
     stamp = t.get("@timestamp", "")
+    line_id = d["route"].pop("id", None)
+    check(i, "routing id is 32 upper-case hex digits", bool(re.fullmatch(r"[0-9A-F]{32}", str(line_id))), True)
+    ids.add(line_id)
     check(i, "routing", d["route"], {"event": {"module": "sendmail", "action": "queued", "outcome": t["event"].get("outcome")},
                                     "date": stamp[0:4] + "." + stamp[5:7] + "." + stamp[8:10]})
+check(0, "distinct routing ids", len(ids), len(want))
 print("\n".join(problems))
 sys.exit(1 if problems else 0)
 EOF

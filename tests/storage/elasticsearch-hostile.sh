@@ -13,7 +13,7 @@
 #
 # Then, as doc/elasticsearch/README.md says, every request of the errorFile is sent
 # again; after that every line has exactly one document; no document has an id that was
-# not sent whole; every action line is a create with rsyslog's uuid as _id; every
+# not sent whole; every action line is a create with the line's id as _id; every
 # document fits the mapping (no new field, no type change, and the index stays under
 # Elasticsearch's limit of 1000 fields: with sendmail.* dynamic, the 840 unknown keys made
 # 1060); each cut line is in the file of cut lines. Last, the outbox is replayed: each

@@ -2,7 +2,9 @@
 # doc/elasticsearch/rsyslog.conf as shipped, stopped (issue 12, finding 8):
 # 1. during an outage: the queue is saved and sent after the restart; what rsyslog 8.2302
 #    loses is the batch the action was retrying, at most queue.dequeueBatchSize documents,
-#    as README.md says; and nothing is stored twice. The outbox holds every line:
+#    as README.md says; and nothing is stored twice; each document sent after the restart
+#    has the _id of its outbox record (the module's id of the line, made when it was
+#    parsed, saved with the message). The outbox holds every line:
 #    mailnorm-replay sends it again, and then every line has its document, once, and the
 #    counts it prints say so; a second replay finds every one stored already.
 # 2. while it is still parsing what imfile read (the cluster up): every line read has its
@@ -35,9 +37,11 @@ distinct=$(grep -o 'qD[0-9]*' "$TEST_DIR/bulk.jsonl" | sort -u | wc -l)
 [ "$stored" -ge $((lines - batch)) ] ||
 	fail "$lines lines, $stored documents after the restart: more than a batch ($batch) lost"
 echo "PASS: stopped during an outage: $stored of $lines lines stored after the restart ($((lines - stored)) lost, at most a batch of $batch)"
+# saved on disk and sent after the restart, each document keeps the _id its outbox record got
+outbox="$TEST_DIR/spool/mail-outbox"
+$CHECK_STORAGE same-ids es "$outbox" "$TEST_DIR/bulk.jsonl" || fail "an _id changed on the way through the saved queue"
 
 # The outbox has every line: sent again, each line has its document, once.
-outbox="$TEST_DIR/spool/mail-outbox"
 es_replay() {
 	ES_PASSWORD=$es_password replay elasticsearch --url "https://127.0.0.1:$es_port" \
 		--cacert "$TEST_DIR/ca.crt" --user "$es_user" "$@"

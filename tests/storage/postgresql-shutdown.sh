@@ -3,7 +3,9 @@
 # 1. while the database is down: the queue is saved and written after the restart; what
 #    rsyslog 8.2302 loses is the batch the action was retrying, at most
 #    queue.dequeueBatchSize lines, as README.md says; nothing is stored twice, and no line
-#    fails (mail_event_failed stays empty). The outbox holds every line: mailnorm-replay
+#    fails (mail_event_failed stays empty); each row stored after the restart has the
+#    line_id of its outbox record (the module's id of the line, made when it was parsed,
+#    saved with the message). The outbox holds every line: mailnorm-replay
 #    (as rsyslog's role) stores it again, and then every line has its row, once, and the
 #    counts it prints say so; a second replay finds every one stored already.
 # 2. while it is still parsing what imfile read (the database up): every line read has its
@@ -37,9 +39,12 @@ failed=$(sql -d "$rsyslog_db" -c "SELECT count(*) FROM mail_event_failed")
 [ "$stored" -ge $((lines - batch)) ] ||
 	fail "$lines lines, $stored rows after the restart: more than a batch ($batch) lost"
 echo "PASS: stopped while the database was down: $stored of $lines lines stored after the restart ($((lines - stored)) lost, at most a batch of $batch)"
+# saved on disk and stored after the restart, each row keeps the line_id its outbox record got
+outbox="$TEST_DIR/spool/mail-outbox"
+sql -d "$rsyslog_db" -c "SELECT local_id, line_id FROM mail_event" >"$TEST_DIR/stored-ids"
+$CHECK_STORAGE same-ids pg "$outbox" "$TEST_DIR/stored-ids" || fail "a line_id changed on the way through the saved queue"
 
 # The outbox has every line: stored again, each line has its row, once.
-outbox="$TEST_DIR/spool/mail-outbox"
 pg_replay() {
 	replay postgresql --dbname "host=$pg_dir port=5432 dbname=$rsyslog_db user=$rsyslog_user password=$rsyslog_password" "$@"
 }

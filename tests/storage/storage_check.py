@@ -31,6 +31,11 @@ object whose "dynamic" is true and a dynamic template of the mapping matches its
         sent a second time over TCP, as a forwarding rsyslog would)
   storage_check.py paths JSONL...
         the field paths of the trees with their JSON types (for reading)
+  storage_check.py same-ids es|pg OUTBOX_DIR STORED
+        every line stored (es: es_receiver.py's RECORDED; pg: "local_id|line_id" rows) has
+        the id its outbox record got (_id, line_uuid): the id was fixed when the line was
+        parsed, before the outbox, not when the store was sent it; every outbox id is 32
+        upper-case hex digits, one line each
 """
 import datetime
 import fnmatch
@@ -351,7 +356,7 @@ def cmd_bulk(mapping_path, recorded, expected_count):
         if "_type" in meta:
             problem(f"{where}: action line has _type (Elasticsearch 8 rejects it): {json.dumps(meta)}")
         if not re.fullmatch(r"[0-9A-F]{32}", meta.get("_id", "")):
-            problem(f"{where}: action line has no _id of rsyslog's uuid: {json.dumps(meta)}")
+            problem(f"{where}: action line has no _id of the line's id (32 upper-case hex digits): {json.dumps(meta)}")
         index = meta.get("_index", "")
         if not re.fullmatch(r"mail-\d{4}\.\d{2}\.\d{2}", index):
             problem(f"{where}: index {index!r} is not mail-YYYY.MM.DD")
@@ -549,8 +554,50 @@ def cmd_feeds(outdir, golden_dir):
     print(expected)
 
 
+def outbox_ids(kind, outbox_dir):
+    """{local_id: id} of the outbox records of KIND."""
+    ids = {}
+    for path in sorted(glob.glob(os.path.join(outbox_dir, f"{kind}-*.jsonl"))):
+        for where, record in read_jsonl(path):
+            line_id, tree = ((record["_id"], record["document"]) if kind == "es"
+                             else (record["line_uuid"], record["line_tree"]))
+            local_id = tree["email"]["local_id"]
+            if not re.fullmatch(r"[0-9A-F]{32}", line_id):
+                problem(f"{where}: id {line_id!r} is not 32 upper-case hex digits")
+            if local_id in ids:
+                problem(f"{where}: {local_id} a second time in the outbox")
+            ids[local_id] = line_id
+    if len(set(ids.values())) != len(ids):
+        problem(f"{len(ids)} outbox records, {len(set(ids.values()))} distinct ids")
+    return ids
+
+
+def stored_ids(kind, stored):
+    """(local_id, id) of what the store has."""
+    if kind == "es":
+        for _, item in read_jsonl(stored):
+            yield json.loads(item["document"])["email"]["local_id"], item["action"]["create"]["_id"]
+        return
+    with open(stored, encoding="utf-8") as f:
+        for line in f:
+            local_id, line_id = line.rstrip("\n").split("|")
+            yield local_id, line_id.replace("-", "").upper()  # PostgreSQL prints a uuid so
+
+
+def cmd_same_ids(kind, outbox_dir, stored):
+    ids = outbox_ids(kind, outbox_dir)
+    count = 0
+    for local_id, line_id in stored_ids(kind, stored):
+        count += 1
+        if ids.get(local_id) != line_id:
+            problem(f"{local_id}: stored with id {line_id}, its outbox record has {ids.get(local_id)}")
+    if count == 0:
+        problem("nothing stored")
+    finish(f"{count} lines stored, each with the id of its outbox record ({len(ids)} records)")
+
+
 COMMANDS = {"trees": cmd_trees, "feeds": cmd_feeds, "documented": cmd_documented, "bulk": cmd_bulk,
-            "ecs": cmd_ecs, "paths": cmd_paths}
+            "ecs": cmd_ecs, "paths": cmd_paths, "same-ids": cmd_same_ids}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

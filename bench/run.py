@@ -42,9 +42,11 @@ Environment (make bench sets the tools; the rest are knobs):
                           50000 lines, 2 rounds, one storage round of 3000 / 1000 lines
   BENCH_LINES=1000000     lines per corpus (library, commands, rsyslogd)
   BENCH_E2E_LINES=        messages per rsyslogd run (default: BENCH_LINES)
-  BENCH_ROUNDS=5          measurements per figure (interleaved; median, min-max)
+  BENCH_ROUNDS=5          rounds: each figure measured once a round (median, min-max)
   BENCH_ES_LINES=30000, BENCH_PG_LINES=5000  lines per storage run (the PostgreSQL
-                          configuration commits each row: a few hundred rows/s); BENCH_STORAGE_ROUNDS=3
+                          configuration commits each row: a few hundred rows/s; at most
+                          the sendmail corpus' lines)
+  BENCH_STORAGE_ROUNDS=3  storage rounds, spread over the BENCH_ROUNDS rounds
   BENCH_STORAGE=1         0: leave the storage configurations out
   BENCH_LENGTH_LINES=20000  lines per length bucket and format
   BENCH_SEED=6            corpus seed

@@ -6,11 +6,15 @@ against the same pipeline without parsing and with mmnormalize. Prints one plain
 table (also $BENCH_DIR/table.txt), the rows of doc/performance.md's table, and writes a
 figure ($BENCH_FIGURE). Never part of `make check`.
 
-Every figure is measured BENCH_ROUNDS times, the measurements of a section interleaved
-(round 1 of everything, then round 2 ...), and printed as the median with [min-max]: two
-runs at the same commit should agree within the printed spread: the previous table is kept
+Every figure is measured BENCH_ROUNDS times and printed as the median with [min-max]. The
+rounds run across the sections: round r of every section (library, commands, rsyslogd)
+before round r + 1 of any, and the BENCH_STORAGE_ROUNDS storage rounds spread evenly among
+them (5 and 3: after rounds 1, 3 and 5). The VM's speed drifts over minutes; a section's
+rounds run back to back would span only its own few minutes, and a second run would meet
+other moments. So each figure's [min-max] spans the whole run, and two runs at the same
+commit should agree within the printed spread: the previous table is kept
 ($BENCH_DIR/table-previous.txt) and, when it is of the same commit, set against the new one
-(bench/agree.py).
+(bench/agree.py). A ratio's two sides are measured in the same round.
 
   library   mnbench (bench/mnbench.c, -O2, one core, TZ set, 1 MiB output buffer), one pass
             per measurement: parse, tree, json (JSON text: the command, output="text"),
@@ -38,9 +42,11 @@ Environment (make bench sets the tools; the rest are knobs):
                           50000 lines, 2 rounds, one storage round of 3000 / 1000 lines
   BENCH_LINES=1000000     lines per corpus (library, commands, rsyslogd)
   BENCH_E2E_LINES=        messages per rsyslogd run (default: BENCH_LINES)
-  BENCH_ROUNDS=5          measurements per figure (interleaved; median, min-max)
+  BENCH_ROUNDS=5          rounds: each figure measured once a round (median, min-max)
   BENCH_ES_LINES=30000, BENCH_PG_LINES=5000  lines per storage run (the PostgreSQL
-                          configuration commits each row: a few hundred rows/s); BENCH_STORAGE_ROUNDS=3
+                          configuration commits each row: a few hundred rows/s; at most
+                          the sendmail corpus' lines)
+  BENCH_STORAGE_ROUNDS=3  storage rounds, spread over the BENCH_ROUNDS rounds
   BENCH_STORAGE=1         0: leave the storage configurations out
   BENCH_LENGTH_LINES=20000  lines per length bucket and format
   BENCH_SEED=6            corpus seed
@@ -251,25 +257,24 @@ def rulebase(prefix, name, rules):
     return path
 
 
-def library(exe, paths, line_rbs):
-    """Every library figure ROUNDS times, interleaved: {(fmt, stage): [figure dicts]}."""
+def library_jobs(paths, line_rbs):
+    """The library's measurements: (format, label, corpus, stage, extra mnbench arguments)."""
     stages = ("parse", "tree", "json", "fjson")
-    jobs = [("sendmail", s, ()) for s in stages]
-    jobs += [("sendmail", "lognorm-" + r, ("lognorm", line_rbs[r])) for r in RULES]
-    jobs += [("sun_mta", s, ()) for s in stages]
-    jobs += [("postfix", s, ()) for s in stages]
-    jobs += [("postfix", "lognorm-" + POSTFIX_RULES, ("lognorm", line_rbs[POSTFIX_RULES]))]
-    results = collections.defaultdict(list)
-    for r in range(ROUNDS):
-        for fmt, label, extra in jobs:
-            log("library: %s %s, round %d of %d" % (fmt, label, r + 1, ROUNDS))
-            path = paths[fmt]
-            if extra:
-                got = mnbench(exe, fmt, path, extra=extra)[(fmt, "lognorm")]
-            else:
-                got = mnbench(exe, fmt, path, stage=label)[(fmt, label)]
-            results[(fmt, label)].append(got)
-    return results
+    jobs = [("sendmail", s, None) for s in stages]
+    jobs += [("sendmail", "lognorm-" + r, line_rbs[r]) for r in RULES]
+    jobs += [("sun_mta", s, None) for s in stages]
+    jobs += [("postfix", s, None) for s in stages]
+    jobs += [("postfix", "lognorm-" + POSTFIX_RULES, line_rbs[POSTFIX_RULES])]
+    return [(fmt, label, paths[fmt], None if rb else label, ("lognorm", rb) if rb else ())
+            for fmt, label, rb in jobs]
+
+
+def library_round(exe, jobs, r, results):
+    """Round r of the library: every job once; results: {(fmt, stage): [figure dicts]}."""
+    for fmt, label, path, stage, extra in jobs:
+        log("library: %s %s, round %d of %d" % (fmt, label, r + 1, ROUNDS))
+        got = mnbench(exe, fmt, path, stage=stage, extra=extra)
+        results[(fmt, label)].append(got[(fmt, "lognorm" if extra else label)])
 
 
 def timed_command(argv, stdin_path, env=None):
@@ -290,9 +295,9 @@ def timed_command(argv, stdin_path, env=None):
     return {"wall": wall, "cpu": cpu}
 
 
-def commands(paths, line_rbs):
-    """mailnorm and lognormalizer -e json, ROUNDS times interleaved (TZ unset for mailnorm:
-    it must not need it)."""
+def command_jobs(paths, line_rbs):
+    """mailnorm and lognormalizer -e json: (name, argv, stdin, environment); TZ unset for
+    mailnorm: it must not need it."""
     env = {k: v for k, v in os.environ.items() if k != "TZ"}
     env["MAILNORM_RULEBASE_DIR"] = RULEBASE_DIR
     sm_path, pf_path = paths["sendmail"], paths["postfix"]
@@ -303,12 +308,14 @@ def commands(paths, line_rbs):
              for r in RULES]
     jobs += [("lognormalizer-" + POSTFIX_RULES,
               [LOGNORMALIZER, "-r", line_rbs[POSTFIX_RULES], "-e", "json", "-T"], pf_path, None)]
-    results = collections.defaultdict(list)
-    for r in range(ROUNDS):
-        for name, argv, path, e in jobs:
-            log("command: %s, round %d of %d" % (name, r + 1, ROUNDS))
-            results[name].append(timed_command(argv, path, e))
-    return results
+    return jobs
+
+
+def command_round(jobs, r, results):
+    """Round r of the commands: every job once; results: {name: [{wall, cpu}]}."""
+    for name, argv, path, env in jobs:
+        log("command: %s, round %d of %d" % (name, r + 1, ROUNDS))
+        results[name].append(timed_command(argv, path, env))
 
 
 def lognormalizer_counts(corpus_path, rb):
@@ -541,6 +548,35 @@ def compare_outputs(c, d):
     return sum(only_d.values()), sum(only_c.values())
 
 
+def rsyslogd_feeds(paths, e2e_path, sun_lines, pf_lines):
+    """{corpus: (feed path, messages)}: what the rsyslogd runs send."""
+    sun_count, pf_count = min(E2E_LINES, sun_lines), min(E2E_LINES, pf_lines)
+    return {"sendmail": (make_feed(e2e_path, os.path.join(WORK, "feed.log")), E2E_LINES),
+            "sun_mta": (make_feed(paths["sun_mta"], os.path.join(WORK, "feed-sun.log"), sun_count,
+                                  b"Nov 22 10:00:00 mta1 imta: "), sun_count),
+            "postfix": (make_feed(paths["postfix"], os.path.join(WORK, "feed-postfix.log"), pf_count), pf_count),
+            "sendmail_sessions": (make_feed(paths["sendmail_sessions"], os.path.join(WORK, "feed-sessions.log")),
+                                  E2E_LINES)}
+
+
+def rsyslogd_jobs(feeds):
+    """The rsyslogd rows: (name, mode, feed path, messages)."""
+    jobs = [(m, m, "sendmail") for m in SENDMAIL_MODES] + [(name, mode, feed) for name, mode, feed, _ in OTHER_RUNS]
+    return [(name, mode) + feeds[feed] for name, mode, feed in jobs]
+
+
+def rsyslogd_round(jobs, msg_rbs, r, runs, check):
+    """Round r of rsyslogd: every row once; runs: {name: [figure dicts]}; round 1 also reads
+    every output line of (c) and (d) back as JSON (after the timing) into check."""
+    for name, mode, feed, count in jobs:
+        log("rsyslogd %s, round %d of %d" % (name, r + 1, ROUNDS))
+        got = e2e_run(mode, WORKERS, feed, count, msg_rbs,
+                      check=json_lines if r == 0 and name in ("c", "d") else None)
+        if "check" in got:
+            check[name] = got.pop("check")
+        runs[name].append(got)
+
+
 # --- the shipped storage configurations ---------------------------------------------------
 
 STORAGE_CONFS = {"es": ("doc/elasticsearch/rsyslog.conf", "tests/storage/es_rate.sh"),
@@ -628,26 +664,65 @@ def storage_run(kind, conf, lines_path, count):
             "server": float(server.group(1)) if server else None}
 
 
-def storage(sm_path, msg_rbs):
-    """The shipped configurations and their two variants, STORAGE_ROUNDS times interleaved."""
+def storage_setup(sm_path, msg_rbs):
+    """The storage runs' feeds ({kind: path}) and configurations ({(kind, variant): path})."""
     lines = {k: make_feed(sm_path, os.path.join(WORK, "storage-%s.log" % k), STORAGE_LINES[k]) for k in STORAGE_CONFS}
     confs = {(k, v): storage_variant(k, v, msg_rbs) for k in STORAGE_CONFS
              for v in ("shipped", "noparse", "mmnormalize")}
-    results = collections.defaultdict(list)
-    skipped = {}
-    for r in range(STORAGE_ROUNDS):
-        for (kind, variant), conf in confs.items():
-            if kind in skipped:
-                continue
-            log("storage: %s %s, round %d of %d" % (kind, variant, r + 1, STORAGE_ROUNDS))
-            got = storage_run(kind, conf, lines[kind], STORAGE_LINES[kind])
-            if "skipped" in got:
-                skipped[kind] = got["skipped"]
-                continue
-            results[(kind, variant)].append(got)
-    for path in lines.values():
-        os.remove(path)
-    return results, skipped
+    return lines, confs
+
+
+def storage_schedule():
+    """{round: [storage rounds run after it]}: storage round k after the middle of the k-th of
+    STORAGE_ROUNDS equal slices of the ROUNDS rounds (5 and 3: after rounds 1, 3 and 5), so
+    that the storage figures too span the whole run."""
+    at = collections.defaultdict(list)
+    for k in range(STORAGE_ROUNDS):
+        at[int((k + 0.5) * ROUNDS / STORAGE_ROUNDS)].append(k)
+    return at
+
+
+def storage_round(setup, k, results, skipped):
+    """Storage round k: the shipped configurations and their two variants, each once;
+    results: {(kind, variant): [figure dicts]}, skipped: {kind: why}."""
+    lines, confs = setup
+    for (kind, variant), conf in confs.items():
+        if kind in skipped:
+            continue
+        log("storage: %s %s, round %d of %d" % (kind, variant, k + 1, STORAGE_ROUNDS))
+        got = storage_run(kind, conf, lines[kind], STORAGE_LINES[kind])
+        if "skipped" in got:
+            skipped[kind] = got["skipped"]
+            continue
+        results[(kind, variant)].append(got)
+
+
+# --- the rounds --------------------------------------------------------------------------------
+
+Jobs = collections.namedtuple("Jobs", "exe library commands rsyslogd msg_rbs storage")
+
+
+class Results:
+    """Each section's figures, a list per row with one entry per round."""
+
+    def __init__(self):
+        self.library, self.commands, self.rsyslogd, self.storage = (collections.defaultdict(list) for _ in range(4))
+        self.check, self.skipped = {}, {}
+
+
+def measure(jobs):
+    """Round r of every section before round r + 1 of any (the storage rounds spread over the
+    run: storage_schedule): each figure's [min-max] spans the whole run, so that it covers the
+    machine's drift over minutes as a second run would meet it."""
+    got = Results()
+    storage_at = storage_schedule() if jobs.storage else {}
+    for r in range(ROUNDS):
+        library_round(jobs.exe, jobs.library, r, got.library)
+        command_round(jobs.commands, r, got.commands)
+        rsyslogd_round(jobs.rsyslogd, jobs.msg_rbs, r, got.rsyslogd, got.check)
+        for k in storage_at.get(r, ()):
+            storage_round(jobs.storage, k, got.storage, got.skipped)
+    return got
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -949,6 +1024,8 @@ def main():
     sm_lines, sm_bytes = line_stats(sm_path)
     sun_lines, sun_bytes = line_stats(sun_path)
     pf_lines, pf_bytes = line_stats(paths["postfix"])
+    for kind in STORAGE_LINES:  # a small BENCH_LINES: the storage runs send what the corpus has
+        STORAGE_LINES[kind] = min(STORAGE_LINES[kind], sm_lines)
     with open("/proc/cpuinfo") as f:
         model = re.search(r"model name\s*:\s*(.*)", f.read())
     rep = Report()
@@ -958,35 +1035,19 @@ def main():
     msg_rbs = {r: rulebase(MSG_PREFIX, "%s-msg.rulebase" % r, r) for r in RULES + (POSTFIX_RULES,)}
 
     exe = build_mnbench()
-    lib = library(exe, paths, line_rbs)
     log("library: line lengths")
     lengths = mnbench(exe, "lengths", paths["lengths"], repeat=3)
     ln_counts = lognormalizer_counts(sm_path, line_rbs["comparable"])
     pf_counts = lognormalizer_counts(paths["postfix"], line_rbs[POSTFIX_RULES])
-    cmd = commands(paths, line_rbs)
-
-    feeds = {"sendmail": make_feed(e2e_path, os.path.join(WORK, "feed.log")),
-             "sun_mta": make_feed(sun_path, os.path.join(WORK, "feed-sun.log"), min(E2E_LINES, sun_lines),
-                                  b"Nov 22 10:00:00 mta1 imta: "),
-             "postfix": make_feed(paths["postfix"], os.path.join(WORK, "feed-postfix.log"), min(E2E_LINES, pf_lines)),
-             "sendmail_sessions": make_feed(paths["sendmail_sessions"], os.path.join(WORK, "feed-sessions.log"))}
-    counts = {"sendmail": E2E_LINES, "sun_mta": min(E2E_LINES, sun_lines), "postfix": min(E2E_LINES, pf_lines),
-              "sendmail_sessions": E2E_LINES}
-    jobs = [(m, m, "sendmail") for m in SENDMAIL_MODES] + [(name, mode, feed) for name, mode, feed, _ in OTHER_RUNS]
-    runs = collections.defaultdict(list)
-    check = {}
-    for r in range(ROUNDS):
-        for name, mode, feed in jobs:
-            log("rsyslogd %s, round %d of %d" % (name, r + 1, ROUNDS))
-            # round 1: every output line of (c) and (d) read back as JSON (after the timing)
-            got = e2e_run(mode, WORKERS, feeds[feed], counts[feed], msg_rbs,
-                          check=json_lines if r == 0 and name in ("c", "d") else None)
-            if "check" in got:
-                check[name] = got.pop("check")
-            runs[name].append(got)
-    for feed in feeds.values():
-        os.remove(feed)
-    stored, skipped = storage(sm_path, msg_rbs) if STORAGE else ({}, {"es": "BENCH_STORAGE=0", "pg": "BENCH_STORAGE=0"})
+    feeds = rsyslogd_feeds(paths, e2e_path, sun_lines, pf_lines)
+    storage_files = storage_setup(sm_path, msg_rbs) if STORAGE else None
+    got = measure(Jobs(exe, library_jobs(paths, line_rbs), command_jobs(paths, line_rbs), rsyslogd_jobs(feeds),
+                       msg_rbs, storage_files))
+    for path in [feed for feed, _ in feeds.values()] + (list(storage_files[0].values()) if STORAGE else []):
+        os.remove(path)
+    if not STORAGE:
+        got.skipped = {"es": "BENCH_STORAGE=0", "pg": "BENCH_STORAGE=0"}
+    runs, stored = got.rsyslogd, got.storage
 
     w = rep.w
     w("mailnorm benchmark  %s  %s  (%d x %s)%s" % (time.strftime("%Y-%m-%d %H:%M"), commit(), os.cpu_count(),
@@ -998,13 +1059,13 @@ def main():
         SEED, sm_lines, sm_bytes / sm_lines - 1, sun_lines, sun_bytes / sun_lines - 1, pf_lines,
         pf_bytes / pf_lines - 1))
     w()
-    library_section(rep, lib, ln_counts, pf_counts)
+    library_section(rep, got.library, ln_counts, pf_counts)
     w()
-    commands_section(rep, cmd)
+    commands_section(rep, got.commands)
     w()
-    e2e_section(rep, runs, check)
+    e2e_section(rep, runs, got.check)
     w()
-    storage_section(rep, stored, skipped)
+    storage_section(rep, stored, got.skipped)
     w()
     lengths_section(rep, lengths)
     w()
